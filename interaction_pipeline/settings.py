@@ -1,0 +1,90 @@
+"""The one place that reads the environment.
+
+Everything the product writes lives under ``INTERACTION_PIPELINE_HOME`` (default ``./data``): the spool,
+the warehouse file, the sources registry and the Dagster home. Other modules ask this module for paths and
+settings and never read ``os.environ`` themselves, so a test points the whole product elsewhere by setting
+one variable.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+HOME_VARIABLE = "INTERACTION_PIPELINE_HOME"
+WAREHOUSE_VARIABLE = "INTERACTION_PIPELINE_WAREHOUSE"
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+INSTANCE_CONFIG = Path(__file__).resolve().parent / "dagster.yaml"
+
+
+@dataclass(frozen=True)
+class Paths:
+    home: Path
+
+    @property
+    def spool(self) -> Path:
+        return self.home / "spool"
+
+    @property
+    def events_spool(self) -> Path:
+        return self.spool / "events"
+
+    @property
+    def rejects_spool(self) -> Path:
+        return self.spool / "rejects"
+
+    @property
+    def warehouse(self) -> Path:
+        override = os.environ.get(WAREHOUSE_VARIABLE)
+        return Path(override).resolve() if override else self.home / "warehouse.duckdb"
+
+    @property
+    def sources_registry(self) -> Path:
+        return self.home / "sources.json"
+
+    @property
+    def dagster_home(self) -> Path:
+        return self.home / "dagster"
+
+    @property
+    def exports(self) -> Path:
+        """Files written by the file destination and the static report."""
+        return self.home / "exports"
+
+
+def paths() -> Paths:
+    """Paths for the current environment, resolved to absolute paths (dbt runs from its own folder)."""
+    return Paths(home=Path(os.environ.get(HOME_VARIABLE, "data")).resolve())
+
+
+def env(name: str, default: str | None = None) -> str | None:
+    """Read one setting. Secrets pass through here and are never logged by callers."""
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def ensure_dagster_home() -> Path:
+    """Create the Dagster home with the project's instance config (the shared warehouse pool) if missing.
+
+    Returns the directory; callers export it as ``DAGSTER_HOME`` for Dagster processes they start.
+    """
+    home = paths().dagster_home
+    home.mkdir(parents=True, exist_ok=True)
+    config = home / "dagster.yaml"
+    wanted = INSTANCE_CONFIG.read_text()
+    if not config.exists() or config.read_text() != wanted:
+        config.write_text(wanted)
+    return home
+
+
+def child_environment() -> dict[str, str]:
+    """Environment for processes we start (dbt, Dagster): the same home, warehouse and Dagster home."""
+    current = paths()
+    result = dict(os.environ)
+    result[HOME_VARIABLE] = str(current.home)
+    result[WAREHOUSE_VARIABLE] = str(current.warehouse)
+    result["DAGSTER_HOME"] = str(current.dagster_home)
+    return result

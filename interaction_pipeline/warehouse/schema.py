@@ -1,0 +1,75 @@
+"""Tables the event loader writes: raw events, raw rejects and the spool manifest.
+
+Created idempotently by the loader before every load, so a fresh warehouse needs no setup step. Timestamps are
+naive TIMESTAMPs holding UTC; JSON payloads stay JSON so dbt staging models pick what they need.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MESSAGES_TABLE = "raw_events.messages"
+REJECTS_TABLE = "raw_events.rejects"
+MANIFEST_TABLE = "pipeline.spool_manifest"
+
+# The primary key is what deduplicates on messageId: inserts use ON CONFLICT DO NOTHING against it, which
+# handles duplicates inside a load and against everything loaded before in one pass.
+MESSAGES_DDL = f"""
+create table if not exists {MESSAGES_TABLE} (
+    message_id varchar primary key,
+    type varchar,
+    event varchar,
+    name varchar,
+    user_id varchar,
+    anonymous_id varchar,
+    group_id varchar,
+    previous_id varchar,
+    source_name varchar,
+    source_kind varchar,
+    timestamp timestamp,
+    original_timestamp timestamp,
+    sent_at timestamp,
+    received_at timestamp,
+    context json,
+    properties json,
+    traits json,
+    integrations json,
+    _spool_segment varchar,
+    _loaded_at timestamp
+)
+"""
+
+# `raw_encoding` says whether `raw` is the text as sent (utf-8) or base64 of bytes that were not valid UTF-8.
+REJECTS_DDL = f"""
+create table if not exists {REJECTS_TABLE} (
+    received_at timestamp,
+    code varchar,
+    reason varchar,
+    path varchar,
+    source_name varchar,
+    source_kind varchar,
+    raw varchar,
+    raw_encoding varchar,
+    _spool_segment varchar,
+    _loaded_at timestamp
+)
+"""
+
+MANIFEST_DDL = f"""
+create table if not exists {MANIFEST_TABLE} (
+    segment varchar primary key,
+    kind varchar not null,
+    lines bigint not null,
+    rows_loaded bigint not null,
+    duplicates bigint not null,
+    loaded_at timestamp not null
+)
+"""
+
+
+def ensure_event_tables(conn: duckdb.DuckDBPyConnection) -> None:
+    """Create the raw_events and pipeline schemas and the loader's tables if they do not exist yet."""
+    conn.execute("create schema if not exists raw_events")
+    conn.execute("create schema if not exists pipeline")
+    for ddl in (MESSAGES_DDL, REJECTS_DDL, MANIFEST_DDL):
+        conn.execute(ddl)

@@ -1,0 +1,153 @@
+"""Zendesk stand-in state: tickets, users and organizations in change order, for the incremental export.
+
+Each object has a change position ``(updated second, change sequence)``; every change moves it to the end.
+An export cursor is an opaque token for a position, so resuming from ``after_cursor`` never skips or repeats a
+change. Deletes follow Zendesk: a ticket gets ``status: "deleted"``, a user ``active: false``, an organization
+a ``deleted_at``; all of them stay in the export.
+"""
+
+from __future__ import annotations
+
+import base64
+import bisect
+from datetime import UTC, datetime
+
+from interaction_pipeline.sandbox.state import SANDBOX_ZENDESK_EMAIL, SANDBOX_ZENDESK_TOKEN, Clock
+from interaction_pipeline.sandbox.stripe_store import SandboxError
+
+COLLECTIONS = ("tickets", "users", "organizations")
+# Items changed within the last minute are excluded from incremental exports.
+FRESHNESS_EXCLUSION_SECONDS = 60
+
+
+def iso(moment: float) -> str:
+    return datetime.fromtimestamp(int(moment), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str) -> int:
+    return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
+
+
+def encode_cursor(position: tuple[int, int]) -> str:
+    return base64.urlsafe_b64encode(f"{position[0]}:{position[1]}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[int, int]:
+    try:
+        text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        updated, seq = text.split(":")
+        return int(updated), int(seq)
+    except (ValueError, UnicodeDecodeError) as failure:
+        raise SandboxError(400, "invalid cursor") from failure
+
+
+class ZendeskStore:
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self.email, self.token = SANDBOX_ZENDESK_EMAIL, SANDBOX_ZENDESK_TOKEN
+        self.objects: dict[str, dict[int, dict]] = {name: {} for name in COLLECTIONS}
+        # collection -> sorted list of (updated second, sequence, id); position of each id
+        self.changes: dict[str, list[tuple[int, int, int]]] = {name: [] for name in COLLECTIONS}
+        self.position: dict[str, dict[int, tuple[int, int, int]]] = {name: {} for name in COLLECTIONS}
+        self._seq = 0
+
+    # -- ObjectVendor protocol ---------------------------------------------------------------------------
+    def collections(self) -> list[str]:
+        return list(COLLECTIONS)
+
+    def list_objects(self, collection: str) -> list[dict]:
+        objects = self._collection(collection)
+        return [objects[key[2]] for key in self.changes[collection]]
+
+    def seed(self, collection: str, objects: list[dict]) -> None:
+        """Add many objects at once (one sort instead of one insertion each)."""
+        changes, position, stored = (
+            self.changes[collection],
+            self.position[collection],
+            self.objects[collection],
+        )
+        for obj in objects:
+            if obj["id"] in stored:
+                self._put(collection, obj, parse_iso(obj["updated_at"]))
+                continue
+            self._seq += 1
+            updated = parse_iso(obj["updated_at"])
+            key = (updated, self._seq, obj["id"])
+            changes.append(key)
+            position[obj["id"]] = key
+            stored[obj["id"]] = {**obj, "generated_timestamp": updated}
+        changes.sort()
+
+    def create(self, collection: str, fields: dict) -> dict:
+        objects = self._collection(collection)
+        now = self.clock.now()
+        object_id = int(fields.get("id") or max(objects, default=0) + 1)
+        if object_id in objects:
+            raise SandboxError(422, f"{collection} {object_id} already exists")
+        obj = {"id": object_id, "created_at": iso(now), **fields, "updated_at": iso(now)}
+        obj["id"] = object_id
+        self._put(collection, obj, int(now))
+        return obj
+
+    def update(self, collection: str, object_id, fields: dict) -> dict:
+        obj = self._get(collection, object_id)
+        now = self.clock.now()
+        updated = {**obj, **fields, "id": obj["id"], "updated_at": iso(now)}
+        self._put(collection, updated, int(now))
+        return updated
+
+    def delete(self, collection: str, object_id) -> dict:
+        now = iso(self.clock.now())
+        marks = {
+            "tickets": {"status": "deleted"},
+            "users": {"active": False},
+            "organizations": {"deleted_at": now},
+        }
+        return self.update(collection, object_id, marks[collection])
+
+    # -- incremental export --------------------------------------------------------------------------------
+    def export(self, collection: str, start_time: int | None, cursor: str | None, per_page: int):
+        """(items, after position, end_of_stream) for one page of the cursor-based export."""
+        changes = self.changes[collection]
+        if cursor is not None:
+            after = decode_cursor(cursor)
+            start = bisect.bisect_right(changes, (after[0], after[1], float("inf")))
+        else:
+            after = (int(start_time or 0), -1)
+            start = bisect.bisect_left(changes, (after[0], -1, -1))
+        cutoff = int(self.clock.now()) - FRESHNESS_EXCLUSION_SECONDS
+        end = start
+        while end < len(changes) and end - start < per_page and changes[end][0] <= cutoff:
+            end += 1
+        objects = self.objects[collection]
+        items = [objects[key[2]] for key in changes[start:end]]
+        if end > start:
+            after = changes[end - 1][:2]
+        end_of_stream = end >= len(changes) or changes[end][0] > cutoff
+        return items, after, end_of_stream
+
+    # -- helpers -------------------------------------------------------------------------------------------
+    def _collection(self, collection: str) -> dict[int, dict]:
+        if collection not in self.objects:
+            raise SandboxError(404, f"unknown Zendesk collection {collection!r}")
+        return self.objects[collection]
+
+    def _get(self, collection: str, object_id) -> dict:
+        obj = self._collection(collection).get(int(object_id))
+        if obj is None:
+            raise SandboxError(404, "RecordNotFound")
+        return obj
+
+    def _put(self, collection: str, obj: dict, updated: int) -> None:
+        changes, position = self.changes[collection], self.position[collection]
+        old = position.get(obj["id"])
+        if old is not None:
+            del changes[bisect.bisect_left(changes, old)]
+        self._seq += 1
+        key = (updated, self._seq, obj["id"])
+        if changes and changes[-1] > key:
+            bisect.insort(changes, key)
+        else:
+            changes.append(key)
+        position[obj["id"]] = key
+        self.objects[collection][obj["id"]] = {**obj, "generated_timestamp": updated}

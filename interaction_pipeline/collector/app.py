@@ -1,0 +1,103 @@
+"""The collector as a Starlette app: the Tracking API routes, /health, the debugger, and a lifespan that
+recovers crashed segments, runs the group-commit writer and closes the open segments on shutdown."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from interaction_pipeline.collector import debugger
+from interaction_pipeline.collector.committer import GroupCommitter
+from interaction_pipeline.collector.config import CollectorConfig
+from interaction_pipeline.collector.ingest import IngestEndpoint
+from interaction_pipeline.collector.live_view import LiveView
+from interaction_pipeline.collector.recovery import recover_spool
+from interaction_pipeline.collector.registry import Registry
+from interaction_pipeline.collector.spool import SpoolStream
+
+logger = logging.getLogger("interaction_pipeline.collector")
+
+# path suffix -> message type (None = batch); the one-letter paths are the ones analytics.js posts to.
+TRACKING_PATHS = {
+    "track": "track", "t": "track",
+    "identify": "identify", "i": "identify",
+    "page": "page", "p": "page",
+    "screen": "screen", "s": "screen",
+    "group": "group", "g": "group",
+    "alias": "alias", "a": "alias",
+    "batch": None, "b": None,
+    "import": None,
+}  # fmt: skip
+
+# A test hook: given the ASGI scope, return (status, headers) to answer before anything is written.
+FaultHook = Callable[[dict], tuple[int, list[tuple[bytes, bytes]]] | None]
+
+
+@dataclass
+class CollectorState:
+    config: CollectorConfig
+    registry: Registry
+    live_view: LiveView
+    fault_hook: FaultHook | None = None
+    committer: GroupCommitter | None = None
+
+
+async def health(request: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def not_found(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(
+        {"success": False, "code": "not_found", "message": f"no route {request.url.path}"}, 404
+    )
+
+
+async def method_not_allowed(request: Request, exc: Exception) -> JSONResponse:
+    body = {
+        "success": False,
+        "code": "method_not_allowed",
+        "message": f"{request.method} is not allowed here",
+    }
+    return JSONResponse(body, 405)
+
+
+def create_app(config: CollectorConfig | None = None, fault_hook: FaultHook | None = None) -> Starlette:
+    config = config or CollectorConfig.from_environment()
+    state = CollectorState(
+        config, Registry(config.sources_registry), LiveView(config.debugger_buffer), fault_hook
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):
+        for directory in (config.events_spool, config.rejects_spool):
+            directory.mkdir(parents=True, exist_ok=True)
+            recovered = recover_spool(directory)
+            if recovered:
+                logger.warning("closed %d segment(s) left open by a crash in %s", len(recovered), directory)
+        events = SpoolStream(config.events_spool, config.segment_max_bytes, config.segment_max_age_seconds)
+        rejects = SpoolStream(config.rejects_spool, config.segment_max_bytes, config.segment_max_age_seconds)
+        state.committer = GroupCommitter(events, rejects, config.max_pending_bytes)
+        state.committer.start()
+        logger.info("collector ready; spooling to %s", config.events_spool)
+        try:
+            yield
+        finally:
+            await state.committer.stop()
+            logger.info("collector stopped; open segments closed")
+
+    routes = [Route(f"/v1/{suffix}", IngestEndpoint(state, kind)) for suffix, kind in TRACKING_PATHS.items()]
+    routes += [Route("/health", health), *debugger.routes(state)]
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={404: not_found, 405: method_not_allowed},
+    )
+    app.state.collector = state
+    return app

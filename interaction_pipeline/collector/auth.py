@@ -1,0 +1,23 @@
+"""Where a request carries its write key: HTTP Basic (key as user name) or ``writeKey`` in the body."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+
+def write_key_from_authorization(value: bytes | None) -> str | None:
+    """The user name of a Basic credential, with or without the trailing colon; None for anything else
+    (a Bearer token means OAuth, where the write key travels in the body)."""
+    if not value or value[:6].lower() != b"basic ":
+        return None
+    try:
+        decoded = base64.b64decode(value[6:].strip(), validate=True).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        return None
+    return decoded.split(":", 1)[0] or None
+
+
+def write_key_from_body(payload: dict) -> str | None:
+    value = payload.get("writeKey")
+    return value if isinstance(value, str) and value else None

@@ -1,0 +1,36 @@
+"""`interaction-pipeline collector [--host H] [--port P]`: serve the Tracking API with uvicorn."""
+
+from __future__ import annotations
+
+import logging
+
+import click
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", default=8088, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--limit-concurrency",
+    default=1000,
+    show_default=True,
+    type=int,
+    help="Connections served at once; beyond this uvicorn answers 503 (memory stays bounded).",
+)
+def collector(host: str, port: int, limit_concurrency: int) -> None:
+    """Run the Segment-compatible collector (Tracking API, spool writer and debugger)."""
+    import uvicorn
+
+    from interaction_pipeline.collector.app import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # No access log: it would record query strings (the debugger's ?token=) and costs throughput.
+    uvicorn.run(
+        create_app(),
+        host=host,
+        port=port,
+        access_log=False,
+        limit_concurrency=limit_concurrency,
+        timeout_graceful_shutdown=30,
+        log_level="info",
+    )

@@ -1,0 +1,129 @@
+"""Append-only NDJSON spool segments: ``<dir>/<yyyy-mm-dd>/<segment_id>.ndjson[.open]``.
+
+A segment is written as ``.open`` and renamed to ``.ndjson`` when closed (fsync the file, rename, fsync the
+folder), so the loader only ever sees complete files. The writer holds an ``flock`` on its open segment,
+which lets crash recovery tell a crashed collector's file (unlocked) from a live one's (locked).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import logging
+import os
+import secrets
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+logger = logging.getLogger("interaction_pipeline.collector.spool")
+
+OPEN_SUFFIX = ".ndjson.open"
+
+
+def new_segment_id(moment: datetime | None = None) -> str:
+    """Names sort by time and never collide across restarts or collectors."""
+    moment = moment or datetime.now(UTC)
+    return f"{moment:%Y%m%dT%H%M%S%f}Z-{secrets.token_hex(4)}"
+
+
+def fsync_directory(directory: Path) -> None:
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(handle)
+    finally:
+        os.close(handle)
+
+
+def write_all(handle: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(handle, view)
+        view = view[written:]
+
+
+class SpoolStream:
+    """One stream of segments (events or rejects), rotated by size and age. Not thread-safe: one writer."""
+
+    def __init__(self, directory: Path, max_bytes: int, max_age_seconds: float) -> None:
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self.max_age_seconds = max_age_seconds
+        self._handle: int | None = None
+        self._path: Path | None = None
+        self._size = 0
+        self._opened_at = 0.0
+
+    def _open(self) -> None:
+        now = datetime.now(UTC)
+        day = self.directory / f"{now:%Y-%m-%d}"
+        if not day.exists():
+            day.mkdir(parents=True, exist_ok=True)
+            fsync_directory(day.parent)
+        path = day / f"{new_segment_id(now)}{OPEN_SUFFIX}"
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        fsync_directory(day)
+        self._handle, self._path, self._size, self._opened_at = handle, path, 0, time.monotonic()
+
+    def append(self, data: bytes) -> None:
+        """Write whole lines; on failure undo the partial write so no torn line stays in the segment."""
+        if not data:
+            return
+        if self._handle is None:
+            self._open()
+        try:
+            write_all(self._handle, data)
+        except OSError:
+            self._abandon_after_error()
+            raise
+        self._size += len(data)
+
+    def sync(self) -> None:
+        if self._handle is not None:
+            try:
+                os.fdatasync(self._handle)
+            except OSError:
+                self._abandon_after_error()
+                raise
+
+    def _abandon_after_error(self) -> None:
+        """Cut the segment back to its last durable size and close it; if even that fails, leave it
+        ``.open`` for crash recovery at the next start (the loader never reads ``.open`` files)."""
+        handle, path = self._handle, self._path
+        self._handle = self._path = None
+        try:
+            os.ftruncate(handle, self._size)
+            os.fsync(handle)
+            os.close(handle)
+            self._finish(path)
+        except OSError:
+            logger.exception("could not close segment %s after a write error; left for recovery", path)
+            with contextlib.suppress(OSError):
+                os.close(handle)
+
+    def is_due(self) -> bool:
+        if self._handle is None:
+            return False
+        return self._size >= self.max_bytes or time.monotonic() - self._opened_at >= self.max_age_seconds
+
+    def rotate_if_due(self) -> None:
+        if self.is_due():
+            self.close()
+
+    def close(self) -> None:
+        """fsync, rename ``.open`` → ``.ndjson``, fsync the folder. Idempotent."""
+        if self._handle is None:
+            return
+        handle, path = self._handle, self._path
+        self._handle = self._path = None
+        os.fsync(handle)
+        os.close(handle)
+        self._finish(path)
+
+    def _finish(self, path: Path) -> None:
+        if path.stat().st_size == 0:
+            path.unlink()
+        else:
+            path.rename(path.with_name(path.name.removesuffix(".open")))
+        fsync_directory(path.parent)

@@ -1,0 +1,34 @@
+"""ISO-8601 timestamps as the spool contract writes them: UTC, milliseconds, a trailing ``Z``."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def parse(value: object) -> datetime | None:
+    """An aware UTC datetime from an ISO-8601 string, or None when the value is not one.
+
+    Values without an offset are read as UTC, as Segment does for its HTTP API.
+    """
+    if not isinstance(value, str) or not 10 <= len(value) <= 40:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        return parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def format_utc(moment: datetime) -> str:
+    """``2026-11-29T10:15:00.123Z`` for an aware datetime."""
+    moment = moment.astimezone(UTC)
+    return (
+        f"{moment.year:04d}-{moment.month:02d}-{moment.day:02d}T{moment.hour:02d}:{moment.minute:02d}:"
+        f"{moment.second:02d}.{moment.microsecond // 1000:03d}Z"
+    )
+
+
+def now_utc() -> datetime:
+    return datetime.now(UTC)

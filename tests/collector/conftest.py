@@ -1,0 +1,159 @@
+"""Collector fixtures: a registered source, a real uvicorn server on loopback, and spool readers."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+import pytest
+import uvicorn
+
+from interaction_pipeline import settings
+from interaction_pipeline.collector.app import create_app
+from interaction_pipeline.collector.config import CollectorConfig
+from interaction_pipeline.collector.registry import create_source
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def read_spool_lines(directory: Path, include_open: bool = False) -> list[dict]:
+    """Every line of every segment under a spool directory, oldest segment first."""
+    patterns = ["*/*.ndjson", "*/*.ndjson.open"] if include_open else ["*/*.ndjson"]
+    paths = sorted(path for pattern in patterns for path in directory.glob(pattern))
+    return [orjson.loads(line) for path in paths for line in path.read_bytes().splitlines() if line]
+
+
+def read_spooled_messages(home: Path, include_open: bool = False) -> list[dict]:
+    return read_spool_lines(home / "spool" / "events", include_open)
+
+
+def read_spooled_rejects(home: Path, include_open: bool = False) -> list[dict]:
+    return read_spool_lines(home / "spool" / "rejects", include_open)
+
+
+@dataclass
+class Response:
+    status: int
+    headers: dict
+    body: bytes
+
+    def json(self):
+        return orjson.loads(self.body)
+
+
+@dataclass
+class LiveCollector:
+    """A collector app served by uvicorn in a thread, with its source's write key."""
+
+    home: Path
+    port: int
+    write_key: str
+    app: object
+    faults: list = field(default_factory=list)
+    server: object = None
+    thread: object = None
+
+    def stop(self) -> None:
+        """Stop as SIGTERM would: finish requests, run the lifespan shutdown."""
+        if self.thread is not None and self.thread.is_alive():
+            self.server.should_exit = True
+            self.thread.join(timeout=15)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def state(self):
+        return self.app.state.collector
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Response:
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+        try:
+            connection.request(method, path, body=body, headers=headers or {})
+            response = connection.getresponse()
+            return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        finally:
+            connection.close()
+
+    def post(self, path: str, payload, headers: dict | None = None, auth: bool = True) -> Response:
+        body = payload if isinstance(payload, bytes) else orjson.dumps(payload)
+        all_headers = {"Content-Type": "application/json", **(headers or {})}
+        if auth:
+            all_headers.setdefault("Authorization", basic(self.write_key))
+        return self.request("POST", path, body, all_headers)
+
+
+def basic(write_key: str, colon: bool = True) -> str:
+    import base64
+
+    credential = f"{write_key}:" if colon else write_key
+    return "Basic " + base64.b64encode(credential.encode()).decode()
+
+
+def _fault_hook(faults: list):
+    """Answers the next queued (status, headers) before anything is written; empty list = no fault."""
+
+    def hook(scope):
+        return faults.pop(0) if faults else None
+
+    return hook
+
+
+def start_server(app, port: int):
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the collector did not start")
+        time.sleep(0.01)
+    return server, thread
+
+
+@pytest.fixture
+def source_key(pipeline_home) -> str:
+    _, write_key = create_source(settings.paths().sources_registry, "braze-test", "braze")
+    return write_key
+
+
+@pytest.fixture
+def collector_config(pipeline_home) -> CollectorConfig:
+    return CollectorConfig.from_environment()
+
+
+@pytest.fixture
+def live_collector(pipeline_home, source_key, collector_config):
+    faults: list = []
+    app = create_app(collector_config, fault_hook=_fault_hook(faults))
+    port = free_port()
+    server, thread = start_server(app, port)
+    collector = LiveCollector(pipeline_home, port, source_key, app, faults, server, thread)
+    yield collector
+    collector.stop()
+
+
+@pytest.fixture
+def spool_reader():
+    """Functions reading the spool: messages(home) and rejects(home)."""
+
+    class Reader:
+        messages = staticmethod(read_spooled_messages)
+        rejects = staticmethod(read_spooled_rejects)
+
+    return Reader
+
+
+@pytest.fixture
+def http_basic():
+    return basic

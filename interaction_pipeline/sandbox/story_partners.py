@@ -1,0 +1,178 @@
+"""The other partner tools: Customer.io (a second brand), Chatlio live chat, Delighted surveys, Statsig.
+
+Customer.io knows some recipients only by email: for them it sends the email, as stored, in ``anonymousId``
+and no ``userId``, as its Segment source documents.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+
+from interaction_pipeline.sandbox.story_campaigns import Catalog
+from interaction_pipeline.sandbox.story_people import Profile
+
+Emit = Callable[[float, dict], dict]
+Sent = tuple[str, dict]
+SURVEY_QUESTION = "How likely are you to recommend Roastery Shop to a friend?"
+
+
+def customerio_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit) -> Iterator[Sent]:
+    """The second brand's newsletter: delivered, opened, clicked, unsubscribed (no "sent" in this source)."""
+    if rng.random() > 0.4:
+        return
+    ids = {"anonymousId": profile.email} if profile.customerio_by_email else {"userId": profile.user_id}
+    context = {"traits": {"email": profile.email}, "integration": {"name": "customer.io", "version": "1.0.0"}}
+    for number, campaign in enumerate(catalog.customerio):
+        if campaign.send_time < profile.signup or rng.random() > campaign.reach:
+            continue
+        base = {
+            "email_id": f"{campaign.campaign_id}-{profile.index}-{number}",
+            "email_subject": campaign.subject,
+            "campaign_id": campaign.campaign_id,
+            "campaign_name": campaign.campaign_name,
+        }
+
+        def track(moment: float, event: str, properties: dict = base) -> Sent:
+            return "customerio", emit(
+                moment, {"type": "track", "event": event, **ids, "properties": properties, "context": context}
+            )
+
+        delivered = campaign.send_time + rng.uniform(5, 900)
+        if rng.random() > 0.97:
+            yield track(delivered, "Email Bounced")
+            continue
+        yield track(delivered, "Email Delivered")
+        if rng.random() < profile.open_rate:
+            opened = delivered + rng.expovariate(1 / 7200) % 172_800
+            yield track(opened, "Email Opened")
+            if not profile.lapsed and rng.random() < profile.click_rate:
+                yield track(
+                    opened + rng.uniform(3, 300),
+                    "Email Link Clicked",
+                    {**base, "link_id": "1", "link_url": campaign.link_urls[0]},
+                )
+        if rng.random() < 0.003:
+            yield track(delivered + 3600, "Email Unsubscribed")
+            return
+        if rng.random() < 0.0005:
+            yield track(delivered + 3600, "Email Marked as Spam")
+
+
+def chatlio_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit) -> Iterator[Sent]:
+    """One to three support chats while the person is active, in the Live Chat spec's four events."""
+    if rng.random() > 0.12:
+        return
+    context = {"traits": {"email": profile.email}, "integration": {"name": "chatlio", "version": "1.0.0"}}
+    for number in range(rng.randint(1, 3)):
+        agent_id, agent_name, agent_username = rng.choice(catalog.agents)
+        start = rng.uniform(profile.signup, profile.last_active)
+        turns = rng.randint(1, 4)
+        duration = turns * 90 + rng.randint(10, 120)
+        conversation = f"chat-{profile.index}-{number}"
+        base = {
+            "agent_id": agent_id,
+            "agent_name": agent_name,
+            "agent_username": agent_username,
+            "conversation_id": conversation,
+            "conversation_duration": duration,
+        }
+        steps = [(start, "Live Chat Conversation Started")]
+        for turn in range(turns):
+            steps += [
+                (start + turn * 90 + 20, "Live Chat Message Sent"),
+                (start + turn * 90 + 60, "Live Chat Message Received"),
+            ]
+        steps.append((start + duration, "Live Chat Conversation Ended"))
+        for message_number, (moment, event) in enumerate(steps):
+            properties = {**base, "message_id": f"{conversation}-m{message_number}"}
+            yield (
+                "chatlio",
+                emit(
+                    moment,
+                    {
+                        "type": "track",
+                        "event": event,
+                        "userId": profile.user_id,
+                        "properties": properties,
+                        "context": context,
+                    },
+                ),
+            )
+
+
+def delighted_events(rng: random.Random, profile: Profile, emit: Emit) -> Iterator[Sent]:
+    """An NPS answer from about one person in six, sometimes a second one later."""
+    if rng.random() > 0.17:
+        return
+    context = {
+        "traits": {"email": profile.email, "delighted_person_id": str(500_000 + profile.index)},
+        "integration": {"name": "delighted", "version": "1.0.0"},
+    }
+    base_score = rng.choice((3, 6, 8, 9, 10))
+    for number in range(1 if rng.random() < 0.7 else 2):
+        score = max(0, min(10, base_score + rng.randint(-1, 1)))
+        answered = rng.uniform(profile.signup, profile.last_active)
+        properties = {
+            "survey_id": "nps-2026",
+            "survey_name": "Roastery NPS",
+            "survey_type": "NPS",
+            "survey_medium": "Email",
+            "survey_tool": "Delighted",
+            "survey_question_id": "nps",
+            "survey_question_name": "NPS",
+            "survey_question_text": SURVEY_QUESTION,
+            "survey_permalink": f"https://delighted.example.com/r/{profile.index}-{number}",
+            "survey_tags": ["roastery"],
+            "survey_notes": [],
+            "survey_properties": {},
+            "score": score,
+        }
+        yield (
+            "delighted",
+            emit(
+                answered,
+                {
+                    "type": "track",
+                    "event": "Survey Question Answered",
+                    "userId": profile.user_id,
+                    "properties": properties,
+                    "context": context,
+                },
+            ),
+        )
+
+
+def statsig_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit) -> Iterator[Sent]:
+    """Experiment exposures while the person visits during an experiment; ``anonymousId`` is the stableID."""
+    stable_id = f"stable-{profile.anonymous_id[-8:]}"
+    context = {"integration": {"name": "statsig", "version": "1.0.0"}}
+    for experiment in catalog.experiments:
+        if profile.last_active < experiment.start or rng.random() > 0.6:
+            continue
+        group = rng.choice(experiment.groups)
+        first = max(experiment.start, profile.signup)
+        for _ in range(rng.randint(1, 3)):
+            moment = rng.uniform(first, max(first, profile.last_active))
+            yield (
+                "statsig",
+                emit(
+                    moment,
+                    {
+                        "type": "track",
+                        "event": "statsig::experiment_exposure",
+                        "userId": profile.user_id,
+                        "anonymousId": stable_id,
+                        "properties": {
+                            "metadata": {
+                                "config": experiment.name,
+                                "ruleID": experiment.rule_id,
+                                "reason": "Network",
+                                "group_name": group,
+                            },
+                            "value": group,
+                        },
+                        "context": context,
+                    },
+                ),
+            )

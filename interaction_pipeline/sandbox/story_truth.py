@@ -1,0 +1,163 @@
+"""Ground truth: what the warehouse's funnels and audiences must contain for a story.
+
+Computed from the generated events and objects alone, by the plain rules below, so that the dbt models can
+be checked against it. The rules:
+
+Identity
+    A person is a ``userId``. ``identify`` calls link an ``anonymousId`` to a ``userId`` and give the person's
+    email (compared lowercased and trimmed). A message without ``userId`` belongs to the person whose linked
+    anonymous id it carries, or, failing that, whose email equals the ``anonymousId`` (Customer.io sends the
+    email there when it has no id). Zendesk requesters are people by ``external_id``, else by email.
+
+Email funnel (``email_campaigns``, keyed ``"<source>:<campaign_id>"``)
+    Each step counts unique people: ``sent`` (``Email Sent``; Customer.io's source has none, so 0),
+    ``delivered``, ``bounced`` (``Email Bounced`` or ``Email Soft Bounced``), ``opened`` (at least one human
+    open: ``Email Opened`` whose ``properties.machine_open`` is not ``true``), ``machine_opened``, ``clicked``
+    (``Email Link Clicked``), ``unsubscribed`` (``Email Unsubscribed``), ``converted`` (Braze's
+    ``Campaign Converted``). ``events`` counts messages per event name, with ``Email Opened`` split into
+    ``Email Opened (human)`` and ``Email Opened (machine)``.
+
+Audiences (members are people; ``user_ids`` and lowercased ``emails`` are listed)
+    ``open_tickets`` (suppression): people who requested a Zendesk ticket whose status is new, open, pending
+    or hold.
+    ``reengagement`` (marketing): people with no ``Order Completed`` and no ``page``/``screen`` message in the
+    180 days before ``now``, but at least one human email open (Braze or Customer.io) in those 180 days, minus
+    everyone in ``open_tickets``.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+
+from interaction_pipeline.sandbox.story_time import AUDIENCE_WINDOW_DAYS, DAY, segment_time
+from interaction_pipeline.sandbox.story_zendesk import UNRESOLVED
+
+EMAIL_STEPS = {
+    "Email Sent": "sent",
+    "Email Delivered": "delivered",
+    "Email Bounced": "bounced",
+    "Email Soft Bounced": "bounced",
+    "Email Link Clicked": "clicked",
+    "Email Unsubscribed": "unsubscribed",
+    "Campaign Converted": "converted",
+}
+EMAIL_SOURCES = ("braze", "customerio")
+
+
+def normalize_email(email: str | None) -> str | None:
+    return email.strip().lower() if email else None
+
+
+def compute_ground_truth(story) -> dict:
+    window_start = segment_time(story.epoch_now - AUDIENCE_WINDOW_DAYS * DAY)
+    anonymous_owner: dict[str, str] = {}
+    email_of: dict[str, str] = {}
+    by_source: Counter = Counter()
+    email_events: list[tuple] = []  # (source, campaign, name, human, user, anon, timestamp)
+    visits: list[tuple] = []  # (user, anon, timestamp)
+    names: dict[str, str] = {}
+    for source, message in story.events():
+        by_source[source] += 1
+        kind, event = message["type"], message.get("event")
+        user, anon, moment = message.get("userId"), message.get("anonymousId"), message["timestamp"]
+        if kind == "identify":
+            if anon:
+                anonymous_owner[anon] = user
+            email_of[user] = normalize_email(message["traits"].get("email"))
+        elif kind in ("page", "screen") or event == "Order Completed":
+            visits.append((user, anon, moment))
+        elif source in EMAIL_SOURCES and event.startswith(("Email", "Campaign Converted")):
+            properties = message["properties"]
+            campaign = f"{source}:{properties['campaign_id']}"
+            names[campaign] = properties["campaign_name"]
+            human = properties.get("machine_open") is not True
+            email_events.append((campaign, event, human, user, anon, moment))
+    person_by_email = {email: user for user, email in email_of.items()}
+
+    def person(user, anon):
+        return user or anonymous_owner.get(anon) or person_by_email.get(normalize_email(anon))
+
+    campaigns = _funnels(email_events, names, person)
+    active = {person(user, anon) for user, anon, moment in visits if moment >= window_start}
+    openers = {
+        person(user, anon)
+        for _, event, human, user, anon, moment in email_events
+        if event == "Email Opened" and human and moment >= window_start
+    }
+    suppressed = _open_ticket_people(story.objects, person_by_email)
+    reengagement = (openers - active - suppressed) & set(email_of)
+    return {
+        "seed": story.seed,
+        "size": story.size,
+        "now": segment_time(story.epoch_now),
+        "window_start": window_start,
+        "events_by_source": dict(sorted(by_source.items())),
+        "events_total": sum(by_source.values()),
+        "objects": {name: len(items) for name, items in story.objects.items()},
+        "people": len(email_of),
+        "email_campaigns": campaigns,
+        "audiences": {
+            "open_tickets": _members(suppressed, email_of),
+            "reengagement": _members(reengagement, email_of),
+        },
+    }
+
+
+def _funnels(email_events, names, person) -> dict:
+    steps: dict[str, dict[str, set]] = defaultdict(lambda: defaultdict(set))
+    counts: dict[str, Counter] = defaultdict(Counter)
+    for campaign, event, human, user, anon, _ in email_events:
+        who = person(user, anon)
+        if event == "Email Opened":
+            steps[campaign]["opened" if human else "machine_opened"].add(who)
+            counts[campaign]["Email Opened (human)" if human else "Email Opened (machine)"] += 1
+            continue
+        counts[campaign][event] += 1
+        if event in EMAIL_STEPS:
+            steps[campaign][EMAIL_STEPS[event]].add(who)
+    result = {}
+    for campaign in sorted(counts):
+        source, campaign_id = campaign.split(":", 1)
+        funnel = {
+            step: len(steps[campaign][step])
+            for step in (
+                "sent",
+                "delivered",
+                "bounced",
+                "opened",
+                "machine_opened",
+                "clicked",
+                "unsubscribed",
+                "converted",
+            )
+        }
+        result[campaign] = {
+            "source": source,
+            "campaign_id": campaign_id,
+            "campaign_name": names[campaign],
+            **funnel,
+            "events": dict(sorted(counts[campaign].items())),
+        }
+    return result
+
+
+def _open_ticket_people(objects: dict, person_by_email: dict) -> set[str]:
+    requesters = {
+        ticket["requester_id"] for ticket in objects["zendesk/tickets"] if ticket["status"] in UNRESOLVED
+    }
+    people = set()
+    for user in objects["zendesk/users"]:
+        if user["id"] in requesters:
+            owner = user["external_id"] or person_by_email.get(normalize_email(user["email"]))
+            if owner:
+                people.add(owner)
+    return people
+
+
+def _members(people: set[str], email_of: dict[str, str]) -> dict:
+    user_ids = sorted(people)
+    return {
+        "size": len(user_ids),
+        "user_ids": user_ids,
+        "emails": sorted(email_of[user] for user in user_ids),
+    }

@@ -1,0 +1,9 @@
+{#- Stripe amounts are integer minor units (cents); reports use major units. -#}
+{% macro cents_to_amount(column) -%}
+    cast({{ column }} as {{ dbt.type_numeric() }}) / 100
+{%- endmacro %}
+
+{#- Unix seconds (as text or number) to a UTC timestamp; null stays null. -#}
+{% macro epoch_seconds_to_timestamp(expression) -%}
+    {{ dbt.dateadd('second', 'cast(' ~ expression ~ ' as ' ~ dbt.type_bigint() ~ ')', "cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
+{%- endmacro %}

@@ -1,0 +1,44 @@
+{#- Identity values normalised before stitching: trimmed, emails lower-cased. Values that merge unrelated
+    people (placeholders such as '', 'null', 'anonymous', '-1', strings of zeros and dashes) become null.
+    The blocked list lives in var `identity_blocked_values`; the zero/dash rule is the regex '^[0-]*$'. -#}
+{% macro clean_identifier(expression) -%}
+    case
+        when lower(trim({{ expression }})) in (
+            {%- for value in var('identity_blocked_values') %}'{{ value }}'{% if not loop.last %}, {% endif %}{% endfor -%}
+        ) then null
+        when {{ regex_matches('trim(' ~ expression ~ ')', "'^[0-]*$'") }} then null
+        else trim({{ expression }})
+    end
+{%- endmacro %}
+
+{#- An email address, lower-cased, or null when the value is blocked or not shaped like an email. -#}
+{% macro clean_email(expression) -%}
+    case
+        when {{ regex_matches('lower(trim(' ~ expression ~ '))', "'[^@\\s]+@[^@\\s]+\\.[^@\\s]+'") }}
+            then lower(trim({{ expression }}))
+    end
+{%- endmacro %}
+
+{#- Stable profile key from an identifier's type and value. -#}
+{% macro identifier_key(identifier_type, identifier_value) -%}
+    {{ dbt.hash(dbt.concat([identifier_type, "':'", identifier_value])) }}
+{%- endmacro %}
+
+{#- The recipient email carried by an event: context.traits.email, then properties.email, then the anonymous id
+    when Customer.io or Iterable sent the email there because they had no user id. -#}
+{% macro event_email(context_traits_email, properties_email, anonymous_id, source_kind) -%}
+    coalesce(
+        {{ clean_email(context_traits_email) }},
+        {{ clean_email(properties_email) }},
+        case when {{ source_kind }} in ('customerio', 'iterable') then {{ clean_email(anonymous_id) }} end
+    )
+{%- endmacro %}
+
+{#- The anonymous id unless it is really an email (Customer.io / Iterable), cleaned. -#}
+{% macro event_anonymous_id(anonymous_id, source_kind) -%}
+    case
+        when {{ source_kind }} in ('customerio', 'iterable') and {{ clean_email(anonymous_id) }} is not null
+            then null
+        else {{ clean_identifier(anonymous_id) }}
+    end
+{%- endmacro %}

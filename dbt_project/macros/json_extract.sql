@@ -1,0 +1,14 @@
+{#- Read one value out of a JSON column as text. `path` is dotted (`traits.email`, `metadata.config`).
+    DuckDB: json_extract_string; other engines get the Postgres-style operator chain by default. -#}
+{% macro json_text(column, path) -%}
+    {{ return(adapter.dispatch('json_text', 'interaction_pipeline')(column, path)) }}
+{%- endmacro %}
+
+{% macro default__json_text(column, path) -%}
+    {%- set keys = path.split('.') -%}
+    ({{ column }}{% for key in keys[:-1] %} -> '{{ key }}'{% endfor %} ->> '{{ keys[-1] }}')
+{%- endmacro %}
+
+{% macro duckdb__json_text(column, path) -%}
+    json_extract_string({{ column }}, '$.{{ path }}')
+{%- endmacro %}

@@ -1,0 +1,198 @@
+{#- Every identifier seen, one row per (record, identifier). A record is anything that asserts "these
+    identifiers are one person": a distinct combination of ids on messages, a Stripe customer, a Zendesk user,
+    a Salesforce contact or lead. Values are cleaned first: blocked placeholders never link anything. -#}
+
+with messages as (
+
+    select * from {{ ref('stg_events__messages') }}
+
+),
+
+stripe_customers as (
+
+    select * from {{ ref('stg_stripe__customers') }}
+
+),
+
+zendesk_users as (
+
+    select * from {{ ref('stg_zendesk__users') }}
+
+),
+
+salesforce_contacts as (
+
+    select * from {{ ref('stg_salesforce__contacts') }}
+
+),
+
+salesforce_leads as (
+
+    select * from {{ ref('stg_salesforce__leads') }}
+
+),
+
+message_id_combinations as (
+
+    select
+        user_id,
+        anonymous_id,
+        previous_id,
+        source_kind,
+        traits_email,
+        context_traits_email,
+        properties_email,
+        min(occurred_at) as observed_at
+    from messages
+    group by user_id, anonymous_id, previous_id, source_kind, traits_email, context_traits_email, properties_email
+
+),
+
+message_records as (
+
+    select
+        {{ dbt.hash(dbt.concat([
+            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'", "coalesce(previous_id, '')",
+            "'|'", "coalesce(source_kind, '')", "'|'", "coalesce(traits_email, '')", "'|'",
+            "coalesce(context_traits_email, '')", "'|'", "coalesce(properties_email, '')"
+        ])) }} as record_id,
+        {{ clean_identifier('user_id') }} as user_id,
+        {{ event_anonymous_id('anonymous_id', 'source_kind') }} as anonymous_id,
+        {{ event_anonymous_id('previous_id', 'source_kind') }} as previous_anonymous_id,
+        {{ clean_email('traits_email') }} as traits_email,
+        {{ event_email('context_traits_email', 'properties_email', 'anonymous_id', 'source_kind') }} as event_email,
+        observed_at
+    from message_id_combinations
+
+),
+
+observations as (
+
+    select record_id, 'user_id' as identifier_type, user_id as identifier_value, observed_at
+    from message_records
+    where user_id is not null
+
+    union all
+
+    select record_id, 'anonymous_id' as identifier_type, anonymous_id as identifier_value, observed_at
+    from message_records
+    where anonymous_id is not null
+
+    union all
+
+    select record_id, 'anonymous_id' as identifier_type, previous_anonymous_id as identifier_value, observed_at
+    from message_records
+    where previous_anonymous_id is not null
+
+    union all
+
+    select record_id, 'email' as identifier_type, traits_email as identifier_value, observed_at
+    from message_records
+    where traits_email is not null
+
+    union all
+
+    select record_id, 'email' as identifier_type, event_email as identifier_value, observed_at
+    from message_records
+    where event_email is not null
+
+    union all
+
+    select
+        'stripe:' || customer_id as record_id,
+        'stripe_customer_id' as identifier_type,
+        customer_id as identifier_value,
+        created_at as observed_at
+    from stripe_customers
+
+    union all
+
+    select
+        'stripe:' || customer_id as record_id,
+        'email' as identifier_type,
+        {{ clean_email('email') }} as identifier_value,
+        created_at as observed_at
+    from stripe_customers
+    where {{ clean_email('email') }} is not null
+
+    union all
+
+    select
+        'zendesk:' || cast(zendesk_user_id as {{ dbt.type_string() }}) as record_id,
+        'zendesk_user_id' as identifier_type,
+        cast(zendesk_user_id as {{ dbt.type_string() }}) as identifier_value,
+        created_at as observed_at
+    from zendesk_users
+
+    union all
+
+    select
+        'zendesk:' || cast(zendesk_user_id as {{ dbt.type_string() }}) as record_id,
+        'user_id' as identifier_type,
+        {{ clean_identifier('external_id') }} as identifier_value,
+        created_at as observed_at
+    from zendesk_users
+    where {{ clean_identifier('external_id') }} is not null
+
+    union all
+
+    select
+        'zendesk:' || cast(zendesk_user_id as {{ dbt.type_string() }}) as record_id,
+        'email' as identifier_type,
+        {{ clean_email('email') }} as identifier_value,
+        created_at as observed_at
+    from zendesk_users
+    where {{ clean_email('email') }} is not null
+
+    union all
+
+    select
+        'salesforce_contact:' || contact_id as record_id,
+        'salesforce_contact_id' as identifier_type,
+        contact_id as identifier_value,
+        modified_at as observed_at
+    from salesforce_contacts
+
+    union all
+
+    select
+        'salesforce_contact:' || contact_id as record_id,
+        'email' as identifier_type,
+        {{ clean_email('email') }} as identifier_value,
+        modified_at as observed_at
+    from salesforce_contacts
+    where {{ clean_email('email') }} is not null
+
+    union all
+
+    select
+        'salesforce_lead:' || lead_id as record_id,
+        'salesforce_lead_id' as identifier_type,
+        lead_id as identifier_value,
+        modified_at as observed_at
+    from salesforce_leads
+
+    union all
+
+    select
+        'salesforce_lead:' || lead_id as record_id,
+        'email' as identifier_type,
+        {{ clean_email('email') }} as identifier_value,
+        modified_at as observed_at
+    from salesforce_leads
+    where {{ clean_email('email') }} is not null
+
+),
+
+final as (
+
+    select distinct
+        record_id,
+        identifier_type,
+        identifier_value,
+        observed_at
+    from observations
+
+)
+
+select * from final

@@ -1,0 +1,96 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='message_id',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    )
+}}
+
+{#- Segment's warehouses deduplicate again on messageId: the first copy received wins. Incremental runs read
+    only rows loaded since the last run and skip message ids already present. -#}
+
+with source as (
+
+    select * from {{ source('raw_events', 'messages') }}
+    {% if is_incremental() %}
+        where _loaded_at >= (select max(loaded_at) from {{ this }})
+    {% endif %}
+
+),
+
+renamed as (
+
+    select
+        cast(message_id as {{ dbt.type_string() }}) as message_id,
+        lower(type) as message_type,
+        event as event_name,
+        name as view_name,
+        user_id,
+        anonymous_id,
+        group_id,
+        previous_id,
+        source_name,
+        source_kind,
+        cast(timestamp as {{ dbt.type_timestamp() }}) as occurred_at,
+        cast(original_timestamp as {{ dbt.type_timestamp() }}) as original_occurred_at,
+        cast(sent_at as {{ dbt.type_timestamp() }}) as sent_at,
+        cast(received_at as {{ dbt.type_timestamp() }}) as received_at,
+        cast(_loaded_at as {{ dbt.type_timestamp() }}) as loaded_at,
+        _spool_segment as spool_segment,
+        context,
+        properties,
+        traits,
+        {{ json_text('traits', 'email') }} as traits_email,
+        {{ json_text('context', 'traits.email') }} as context_traits_email,
+        {{ json_text('properties', 'email') }} as properties_email,
+        row_number() over (
+            partition by message_id order by received_at, _loaded_at, _spool_segment
+        ) as copy_number
+    from source
+
+),
+
+deduplicated as (
+
+    select * from renamed
+    where copy_number = 1
+
+),
+
+final as (
+
+    select deduplicated.*
+    from deduplicated
+    {% if is_incremental() %}
+        left join {{ this }} as existing
+            on deduplicated.message_id = existing.message_id
+        where existing.message_id is null
+    {% endif %}
+
+)
+
+select
+    message_id,
+    message_type,
+    event_name,
+    view_name,
+    user_id,
+    anonymous_id,
+    group_id,
+    previous_id,
+    source_name,
+    source_kind,
+    occurred_at,
+    original_occurred_at,
+    sent_at,
+    received_at,
+    loaded_at,
+    spool_segment,
+    context,
+    properties,
+    traits,
+    traits_email,
+    context_traits_email,
+    properties_email
+from final

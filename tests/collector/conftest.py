@@ -76,12 +76,16 @@ class LiveCollector:
     def state(self):
         return self.app.state.collector
 
-    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None) -> Response:
+    def request(
+        self, method: str, path: str, body: bytes | None = None, headers: dict | None = None
+    ) -> Response:
         connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
         try:
             connection.request(method, path, body=body, headers=headers or {})
             response = connection.getresponse()
-            return Response(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+            return Response(
+                response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+            )
         finally:
             connection.close()
 

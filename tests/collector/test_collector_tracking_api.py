@@ -47,7 +47,9 @@ def test_short_and_long_paths_accept_track(live_collector, path):
         ("/v1/identify", {"userId": "u"}, "identify"),
     ],
 )
-def test_every_call_type_takes_its_type_from_the_path(live_collector, spool_reader, path, payload, expected_type):
+def test_every_call_type_takes_its_type_from_the_path(
+    live_collector, spool_reader, path, payload, expected_type
+):
     assert live_collector.post(path, {**payload, "type": "track"}).status == 200
     [line] = spool_reader.messages(live_collector.home, include_open=True)
     assert line["type"] == expected_type
@@ -56,7 +58,13 @@ def test_every_call_type_takes_its_type_from_the_path(live_collector, spool_read
 def test_a_batch_merges_batch_context_and_rejects_invalid_messages_individually(live_collector, spool_reader):
     payload = {
         "batch": [
-            {"type": "track", "userId": "u", "event": "Email Sent", "messageId": "m-1", "context": {"locale": "fr"}},
+            {
+                "type": "track",
+                "userId": "u",
+                "event": "Email Sent",
+                "messageId": "m-1",
+                "context": {"locale": "fr"},
+            },
             {"type": "track", "userId": "u"},
             {"type": "identify", "anonymousId": "a", "messageId": "m-2"},
             {"type": "group", "userId": "u"},

@@ -1,0 +1,109 @@
+"""Spool segments: rotation by size and age, crash recovery, and never a 200 for something not written."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import time
+
+import orjson
+import pytest
+
+from interaction_pipeline.collector import spool
+from interaction_pipeline.collector.recovery import intact_length, recover_spool
+from interaction_pipeline.collector.spool import SpoolStream
+
+
+def _line(number: int) -> bytes:
+    return orjson.dumps({"messageId": f"m-{number}"}) + b"\n"
+
+
+def test_segments_rotate_by_size_and_are_renamed_when_closed(tmp_path):
+    stream = SpoolStream(tmp_path, max_bytes=100, max_age_seconds=3600)
+    for number in range(10):
+        stream.append(_line(number))
+        stream.sync()
+        stream.rotate_if_due()
+    stream.close()
+    closed = sorted(tmp_path.glob("*/*.ndjson"))
+    assert len(closed) == 2 and not list(tmp_path.glob("*/*.open"))
+    lines = [orjson.loads(line)["messageId"] for path in closed for line in path.read_bytes().splitlines()]
+    assert lines == [f"m-{number}" for number in range(10)]
+    assert [path.name for path in closed] == sorted(path.name for path in closed)
+
+
+def test_segments_rotate_by_age(tmp_path):
+    stream = SpoolStream(tmp_path, max_bytes=10**9, max_age_seconds=0.05)
+    stream.append(_line(1))
+    assert not stream.is_due()
+    time.sleep(0.06)
+    stream.rotate_if_due()
+    assert len(list(tmp_path.glob("*/*.ndjson"))) == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "kept"),
+    [
+        (b'{"a":1}\n{"a":2}\n', 16),
+        (b'{"a":1}\n{"a":2', 8),
+        (b'{"a":1}\n{"a":\n', 8),
+        (b'{"a":1}\n\0\0\0\0', 8),
+        (b'{"a', 0),
+        (b"", 0),
+    ],
+)
+def test_intact_length_cuts_a_torn_tail(data, kept):
+    assert intact_length(data) == kept
+
+
+def test_recovery_truncates_the_torn_tail_closes_the_segment_and_logs_it(tmp_path, caplog):
+    day = tmp_path / "2026-11-29"
+    day.mkdir()
+    torn = day / "20261129T100000000000Z-aaaaaaaa.ndjson.open"
+    torn.write_bytes(b'{"messageId":"m-1"}\n{"messageId":"m-2"}\n{"messageId":"m-')
+    empty = day / "20261129T100001000000Z-bbbbbbbb.ndjson.open"
+    empty.write_bytes(b'{"messageId')
+    with caplog.at_level(logging.WARNING):
+        recovered = recover_spool(tmp_path)
+    assert len(recovered) == 2
+    closed = day / "20261129T100000000000Z-aaaaaaaa.ndjson"
+    assert closed.read_bytes() == b'{"messageId":"m-1"}\n{"messageId":"m-2"}\n'
+    assert not empty.exists() and not list(day.glob("*.open"))
+    assert "truncated a torn tail of 16 bytes" in caplog.text
+
+
+def test_recovery_leaves_a_segment_that_a_live_writer_holds(tmp_path):
+    stream = SpoolStream(tmp_path, max_bytes=10**9, max_age_seconds=3600)
+    stream.append(_line(1))
+    assert recover_spool(tmp_path) == []
+    assert len(list(tmp_path.glob("*/*.open"))) == 1
+    stream.close()
+
+
+def test_a_full_disk_answers_503_with_retry_after_and_nothing_half_written(
+    live_collector, spool_reader, monkeypatch
+):
+    assert live_collector.post("/v1/track", {"userId": "u", "event": "Before"}).status == 200
+
+    def disk_full(handle, data):
+        import os
+
+        os.write(handle, bytes(data)[:7])  # a partial write, then the disk is full
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool, "write_all", disk_full)
+    response = live_collector.post("/v1/track", {"userId": "u", "event": "During"})
+    assert response.status == 503 and response.headers["retry-after"]
+    monkeypatch.undo()
+    assert live_collector.post("/v1/track", {"userId": "u", "event": "After"}).status == 200
+    live_collector.stop()
+    events = [line["event"] for line in spool_reader.messages(live_collector.home)]
+    assert events == ["Before", "After"]  # the partial line was cut back, nothing torn
+
+
+def test_when_the_spool_cannot_keep_up_the_answer_is_503(live_collector, spool_reader):
+    live_collector.state.committer.max_pending_bytes = 10
+    response = live_collector.post("/v1/track", {"userId": "u", "event": "Too much"})
+    assert response.status == 503 and response.headers["retry-after"] == "2"
+    assert response.json()["code"] == "unavailable"
+    assert spool_reader.messages(live_collector.home, include_open=True) == []

@@ -1,0 +1,56 @@
+"""What the sync engine needs from a destination, and what a destination tells it back."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import duckdb
+
+from interaction_pipeline.destinations.spec import SyncTarget
+
+
+@dataclass(frozen=True)
+class OutRow:
+    member_key: str
+    payload: Any
+
+
+@dataclass
+class BatchResult:
+    """An accepted request. `rejected` maps member keys the destination refused (partial failure) to reasons;
+    `counts` holds the destination's own figures (num_received, num_invalid_entries, ...); `retries` the
+    reasons of attempts that were retried before this one succeeded."""
+
+    rejected: dict[str, str] = field(default_factory=dict)
+    counts: dict[str, int] = field(default_factory=dict)
+    retries: list[str] = field(default_factory=list)
+
+
+class DeliveryError(Exception):
+    """A request that failed after its retries; its rows stay unconfirmed and are sent again next run."""
+
+    def __init__(self, reason: str, retries: list[str] | None = None) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retries = retries or []
+
+
+class Destination(Protocol):
+    name: str
+    endpoint: str
+    # True when sent rows only count once the whole action is closed (Google runs its job at the end).
+    confirms_on_close: bool
+    supports_replace: bool
+
+    def rows_per_batch(self, target: SyncTarget) -> int: ...
+
+    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None: ...
+
+    def open(self, action: str, total_rows: int, total_batches: int) -> None: ...
+
+    def send(self, action: str, rows: list[OutRow], batch_seq: int) -> BatchResult: ...
+
+    def close(self, action: str) -> BatchResult: ...
+
+    def request_count(self) -> int: ...

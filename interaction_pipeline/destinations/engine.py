@@ -1,0 +1,265 @@
+"""The sync engine: diff an audience against confirmed membership, guard, send in batches, confirm.
+
+One call syncs one (audience, destination). Removals go first (an identifier change must take the old value
+out before the new one goes in), then additions. Each accepted batch updates the confirmed state at once (or
+at the end for destinations that confirm on close), so a failure halfway leaves exactly the accepted part
+confirmed and the rest is sent again next run. A run with nothing to change makes no request at all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+import duckdb
+import orjson
+
+from interaction_pipeline.destinations import diff, guards
+from interaction_pipeline.destinations.base import DeliveryError, Destination, OutRow
+from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
+from interaction_pipeline.destinations.sync_log import SyncLog
+from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE, ensure_sync_tables, utc_now
+
+
+@dataclass
+class SyncOutcome:
+    audience: str
+    destination: str
+    sync_id: str
+    endpoint: str
+    dry_run: bool
+    members: int = 0
+    confirmed_before: int = 0
+    to_add: int = 0
+    to_remove: int = 0
+    added: int = 0
+    removed: int = 0
+    failed: int = 0
+    invalid: int = 0
+    refreshed: int = 0
+    requests: int = 0
+    blocked: str | None = None
+    counts: dict[str, int] = field(default_factory=dict)
+    sample_adds: list[Any] = field(default_factory=list)
+    sample_removes: list[Any] = field(default_factory=list)
+
+    def metadata(self) -> dict[str, Any]:
+        result = {
+            key: getattr(self, key)
+            for key in ("members", "added", "removed", "failed", "invalid", "requests", "to_add", "to_remove")
+        }
+        result.update({f"destination_{key}": value for key, value in self.counts.items()})
+        return result
+
+
+@dataclass
+class _Run:
+    conn: duckdb.DuckDBPyConnection
+    target: SyncTarget
+    destination: Destination
+    log: SyncLog
+    outcome: SyncOutcome
+
+    def batch_rows(self, table: str, seq: int) -> list[OutRow]:
+        rows = self.conn.execute(
+            f"select member_key, payload from {table} where batch_seq = ?", [seq]
+        ).fetchall()
+        return [OutRow(key, orjson.loads(payload)) for key, payload in rows]
+
+    def add_counts(self, counts: dict[str, int]) -> None:
+        for key, value in counts.items():
+            self.outcome.counts[key] = self.outcome.counts.get(key, 0) + value
+
+    def confirm(self, action: str, table: str, seqs: list[int]) -> int:
+        params = [self.target.audience.name, self.target.destination]
+        keys = (
+            f"select member_key from {table} where batch_seq in ({','.join(map(str, seqs))}) "
+            "and member_key not in (select member_key from _rejected)"
+        )
+        if action == "remove":
+            done = self.conn.execute(f"select count(*) from ({keys}) k", []).fetchall()[0][0]
+            self.conn.execute(
+                f"delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? "
+                f"and member_key in ({keys})",
+                params,
+            )
+            return done
+        done = self.conn.execute(f"select count(*) from ({keys}) k").fetchall()[0][0]
+        self.conn.execute(
+            f"""
+            insert or replace into {MEMBERSHIP_TABLE}
+            select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ? from {table}
+            where member_key in ({keys})
+            """,
+            [*params, utc_now(), self.log.sync_id],
+        )
+        return done
+
+    def send_all(self, action: str, table: str) -> tuple[int, list[int]]:
+        """Send every batch of `table`; returns (rows confirmed, failed batch numbers)."""
+        total, batches = self.conn.execute(
+            f"select count(*), coalesce(max(batch_seq), 0) from {table}"
+        ).fetchall()[0]
+        if total == 0:
+            return 0, []
+        self.destination.open(action, total, batches)
+        accepted: list[int] = []
+        failed: list[int] = []
+        confirmed = 0
+        for seq in range(1, batches + 1):
+            rows = self.batch_rows(table, seq)
+            if not rows:
+                continue
+            try:
+                result = self.destination.send(action, rows, seq)
+            except DeliveryError as error:
+                self.log.retries(action, seq, error.retries)
+                self.log.write(
+                    "batch", "failed", action=action, batch_seq=seq, rows=len(rows), reason=error.reason
+                )
+                failed.append(seq)
+                continue
+            self.log.retries(action, seq, result.retries)
+            self.add_counts(result.counts)
+            self.log.write(
+                "batch",
+                "accepted",
+                action=action,
+                batch_seq=seq,
+                rows=len(rows),
+                detail=result.counts or None,
+            )
+            if result.rejected:
+                self.conn.executemany("insert into _rejected values (?)", [[key] for key in result.rejected])
+                for key, reason in result.rejected.items():
+                    self.log.write(
+                        "row", "rejected", action=action, batch_seq=seq, member_key=key, reason=reason
+                    )
+            if self.destination.confirms_on_close:
+                accepted.append(seq)
+            else:
+                confirmed += self.confirm(action, table, [seq])
+        try:
+            closing = self.destination.close(action)
+        except DeliveryError as error:
+            self.log.retries(action, 0, error.retries)
+            self.log.write("batch", "failed", action=f"{action}:close", reason=error.reason)
+            return confirmed, failed + accepted
+        self.log.retries(action, 0, closing.retries)
+        self.add_counts(closing.counts)
+        if accepted:
+            confirmed += self.confirm(action, table, accepted)
+        return confirmed, failed
+
+
+def _fail_changed_adds(conn: duckdb.DuckDBPyConnection, failed_remove_batches: list[int]) -> None:
+    """A member whose old identifiers could not be removed keeps them confirmed; its new row waits."""
+    if failed_remove_batches:
+        seqs = ",".join(map(str, failed_remove_batches))
+        conn.execute(
+            f"delete from _adds where is_change and member_key in "
+            f"(select member_key from _removes where batch_seq in ({seqs}))"
+        )
+
+
+def _record_invalid_and_refreshed(run: _Run) -> None:
+    conn, name, dest = run.conn, run.target.audience.name, run.target.destination
+    conn.execute(
+        f"""
+        insert or replace into {MEMBERSHIP_TABLE}
+        select ?, ?, member_key, fingerprint, null, 'invalid', ?, ? from _outgoing where payload = 'null'
+        """,
+        [name, dest, utc_now(), run.log.sync_id],
+    )
+    conn.execute(
+        f"""
+        update {MEMBERSHIP_TABLE} m set fingerprint = r.fingerprint from _refreshed r
+        where m.audience = ? and m.destination = ? and m.member_key = r.member_key
+        """,
+        [name, dest],
+    )
+    conn.execute(
+        f"""
+        delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'invalid'
+        and member_key not in (select member_key from _aud)
+        """,
+        [name, dest],
+    )
+
+
+def _samples(conn: duckdb.DuckDBPyConnection, table: str, size: int) -> list[Any]:
+    rows = conn.execute(
+        f"select member_key, payload from {table} order by member_key limit {size}"
+    ).fetchall()
+    return [{"member_key": key, "payload": orjson.loads(payload)} for key, payload in rows]
+
+
+def sync_target(
+    conn: duckdb.DuckDBPyConnection,
+    target: SyncTarget,
+    destination: Destination,
+    *,
+    suppressions: list[AudienceSpec] | None = None,
+    dry_run: bool = False,
+    full_replace: bool = False,
+    allow_large_removal: bool = False,
+    sample_size: int = 5,
+) -> SyncOutcome:
+    if not dry_run:
+        ensure_sync_tables(conn)
+    outcome = SyncOutcome(
+        audience=target.audience.name,
+        destination=target.destination,
+        sync_id=uuid.uuid4().hex,
+        endpoint=destination.endpoint,
+        dry_run=dry_run,
+    )
+    log = SyncLog(conn, outcome.sync_id, target.audience.name, target.destination, enabled=not dry_run)
+    counts = diff.stage_diff(conn, target)
+    outcome.members, outcome.confirmed_before = counts.members, counts.confirmed
+    outcome.blocked = (
+        guards.size_problem(target, counts)
+        or guards.removal_problem(target, counts, allow_large_removal=allow_large_removal or full_replace)
+        or guards.suppression_problem(conn, target.audience, suppressions or [])
+    )
+    if outcome.blocked:
+        log.write("sync", "blocked", reason=outcome.blocked, detail=outcome.metadata())
+        return outcome
+
+    diff.stage_payloads(conn, target)
+    outcome.to_add, outcome.to_remove = diff.number_batches(conn, destination.rows_per_batch(target))
+    outcome.invalid = conn.execute("select count(*) from _outgoing where payload = 'null'").fetchall()[0][0]
+    outcome.refreshed = conn.execute("select count(*) from _refreshed").fetchall()[0][0]
+    if dry_run:
+        outcome.sample_adds = _samples(conn, "_adds", sample_size)
+        outcome.sample_removes = _samples(conn, "_removes", sample_size)
+        return outcome
+
+    log.rows_from(
+        "select member_key, problems as reason from _outgoing where payload = 'null'", "invalid", "add"
+    )
+    log.rows_from(
+        "select member_key, problems as reason from _outgoing "
+        "where payload <> 'null' and problems is not null",
+        "identifier_dropped",
+        "add",
+    )
+    conn.execute("create or replace temp table _rejected (member_key varchar)")
+    run = _Run(conn, target, destination, log, outcome)
+    requests_before = destination.request_count()
+    if outcome.to_add or outcome.to_remove or full_replace:
+        destination.prepare(conn, target, dry_run=False)
+    if full_replace and destination.supports_replace:
+        from interaction_pipeline.destinations.replace import replace_all
+
+        replace_all(run)
+    else:
+        outcome.removed, failed_removes = run.send_all("remove", "_removes")
+        _fail_changed_adds(conn, failed_removes)
+        outcome.added, _ = run.send_all("add", "_adds")
+        outcome.failed = outcome.to_add + outcome.to_remove - outcome.added - outcome.removed
+    _record_invalid_and_refreshed(run)
+    outcome.requests = destination.request_count() - requests_before
+    log.write("sync", "completed" if outcome.failed == 0 else "partial", detail=outcome.metadata())
+    return outcome

@@ -1,0 +1,130 @@
+"""Meta Custom Audiences: add, remove and replace hashed members (vendor-apis.md §7.1).
+
+`POST /{audience_id}/users` adds and `DELETE` removes, with `payload={schema, data}`, at most 10,000 rows per
+request. A change that spans several requests runs in one session (`session_id`, `batch_seq`,
+`last_batch_flag`, `estimated_num_total`); a full replace goes through `usersreplace` in one session. Meta
+answers with `num_received` and `num_invalid_entries`, which become the asset's destination counts.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import duckdb
+import requests
+
+from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.payloads import meta_schema
+from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.warehouse import sync_state
+
+MAX_ROWS_PER_REQUEST = 10_000
+# Graph error codes that are throttling or transient even when the HTTP status is 400.
+TRANSIENT_CODES = {1, 2, 4, 17, 341, 80003}
+
+
+def _transient(response: requests.Response) -> bool:
+    if response.ok:
+        return False
+    try:
+        error = response.json().get("error", {})
+    except ValueError:
+        return False
+    return bool(error.get("is_transient")) or error.get("code") in TRANSIENT_CODES
+
+
+class MetaDestination:
+    name = "meta"
+    confirms_on_close = False
+    supports_replace = True
+
+    def __init__(
+        self,
+        base_url: str,
+        access_token: str,
+        ad_account_id: str,
+        api_version: str = "v25.0",
+        *,
+        timeout: float = 30.0,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        self.endpoint = f"{base_url.rstrip('/')}/{api_version}"
+        self.ad_account_id = ad_account_id if ad_account_id.startswith("act_") else f"act_{ad_account_id}"
+        self.http = HttpSender(
+            self.endpoint, {"Authorization": f"Bearer {access_token}"}, timeout=timeout, policy=policy
+        )
+        self.audience_id: str | None = None
+        self.schema: list[str] = []
+        self.session: dict[str, Any] | None = None
+
+    def rows_per_batch(self, target: SyncTarget) -> int:
+        return min(int(target.options.get("batch_size", MAX_ROWS_PER_REQUEST)), MAX_ROWS_PER_REQUEST)
+
+    def request_count(self) -> int:
+        return self.http.requests
+
+    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+        """Find the custom audience: configured id, the one created earlier, or a new one."""
+        self.schema = meta_schema(target.audience.identifiers)
+        name = target.audience.name
+        self.audience_id = target.options.get("audience_id") or sync_state.remote_list_id(
+            conn, name, self.name
+        )
+        if self.audience_id or dry_run:
+            return
+        response, _ = self.http.call(
+            "POST",
+            f"{self.ad_account_id}/customaudiences",
+            json={
+                "name": name,
+                "subtype": "CUSTOM",
+                "description": f"interaction_pipeline audience {target.audience.model}",
+                "customer_file_source": "USER_PROVIDED_ONLY",
+            },
+            retry_if=_transient,
+        )
+        self.audience_id = str(response.json()["id"])
+        sync_state.save_remote_list_id(conn, name, self.name, self.audience_id)
+
+    def open(self, action: str, total_rows: int, total_batches: int) -> None:
+        # A session ties the batches of one change together; replace always runs in one.
+        if total_batches > 1 or action == "replace":
+            self.session = {
+                "session_id": secrets.randbits(63),
+                "estimated_num_total": total_rows,
+                "total_batches": total_batches,
+            }
+        else:
+            self.session = None
+
+    def send(self, action: str, rows: list[OutRow], batch_seq: int) -> BatchResult:
+        body: dict[str, Any] = {"payload": {"schema": self.schema, "data": [row.payload for row in rows]}}
+        if self.session:
+            body["session"] = {
+                "session_id": self.session["session_id"],
+                "batch_seq": batch_seq,
+                "last_batch_flag": batch_seq == self.session["total_batches"],
+                "estimated_num_total": self.session["estimated_num_total"],
+            }
+        method, path = {
+            "add": ("POST", "users"),
+            "remove": ("DELETE", "users"),
+            "replace": ("POST", "usersreplace"),
+        }[action]
+        response, retries = self.http.call(
+            method, f"{self.audience_id}/{path}", json=body, retry_if=_transient
+        )
+        answer = response.json()
+        invalid = answer.get("invalid_entry_samples") or {}
+        by_values = {",".join(map(str, row.payload)): row.member_key for row in rows}
+        rejected = {by_values[k]: f"Meta invalid entry: {v}" for k, v in invalid.items() if k in by_values}
+        counts = {
+            "num_received": int(answer.get("num_received", 0)),
+            "num_invalid_entries": int(answer.get("num_invalid_entries", 0)),
+        }
+        return BatchResult(rejected=rejected, counts=counts, retries=retries)
+
+    def close(self, action: str) -> BatchResult:
+        return BatchResult()

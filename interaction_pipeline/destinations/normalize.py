@@ -1,0 +1,111 @@
+"""Identifier normalization and hashing, per each destination's documented rules.
+
+Ad platforms match on SHA-256 of a normalized string, so one stray space or a missing country code silently
+loses a match. The rules (see docs/readme/activation.md):
+
+- Email, Meta and Google: trim and lowercase. For Google only, dots in the local part of ``gmail.com`` /
+  ``googlemail.com`` addresses are removed, as the Google Ads API client samples do (Gmail ignores those dots,
+  so ``j.doe@gmail.com`` and ``jdoe@gmail.com`` are the same Google account). Plus tags are kept everywhere:
+  neither platform documents removing them and for most providers they are distinct mailboxes.
+- Phone: parsed with ``phonenumbers``; a number without a country code is read in the row's country, else in
+  the default region. Meta wants digits with the country code and no ``+``; Google wants E.164 with ``+``.
+  A number that does not parse or is not a valid number is reported, never guessed.
+- Names (Meta ``FN``/``LN``): lowercase letters only, punctuation and spaces removed, UTF-8 letters kept.
+- A value that is already 64 hex characters is taken as a SHA-256 digest and not hashed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+import phonenumbers
+
+from interaction_pipeline import settings
+
+SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
+GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# Meta's official SDK strips these characters around an email before hashing.
+EMAIL_STRIP = " \t\r\n\0\x0b"
+
+
+class InvalidIdentifier(ValueError):
+    """An identifier that cannot be normalized; the message is the reason shown in the sync log."""
+
+
+def default_region() -> str:
+    return (settings.env("INTERACTION_PIPELINE_DEFAULT_PHONE_REGION", "US") or "US").upper()
+
+
+def is_sha256_hex(value: str) -> bool:
+    return bool(SHA256_HEX.match(value))
+
+
+def sha256_hex(value: str) -> str:
+    """SHA-256 of an already-normalized value; a value that is already a digest passes through, lowercased."""
+    if is_sha256_hex(value):
+        return value.lower()
+    return hashlib.sha256(value.encode("utf-8")).hexdigest()
+
+
+def normalize_email(value: str, *, gmail_dots: bool = False) -> str:
+    """Trim and lowercase; with ``gmail_dots`` drop dots from a Gmail local part (Google only)."""
+    email = value.strip(EMAIL_STRIP).lower()
+    if is_sha256_hex(email):
+        return email
+    if not EMAIL_SHAPE.match(email):
+        raise InvalidIdentifier(f"email {value!r} is not an email address")
+    local, domain = email.rsplit("@", 1)
+    if gmail_dots and domain in GMAIL_DOMAINS:
+        local = local.replace(".", "")
+    return f"{local}@{domain}"
+
+
+def parse_phone(value: str, region: str | None = None) -> phonenumbers.PhoneNumber:
+    """Parse a phone number, reading national numbers in ``region`` (the row's country or the default)."""
+    text = value.strip()
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    region = (region or default_region()).upper()
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException as error:
+        raise InvalidIdentifier(f"phone {value!r} does not parse: {error}") from error
+    if not phonenumbers.is_valid_number(number):
+        raise InvalidIdentifier(f"phone {value!r} is not a valid number (read in region {region})")
+    return number
+
+
+def phone_e164(value: str, region: str | None = None) -> str:
+    """Google's format: E.164 with the leading ``+``, e.g. ``+16502531234``."""
+    if is_sha256_hex(value.strip()):
+        return value.strip().lower()
+    return phonenumbers.format_number(parse_phone(value, region), phonenumbers.PhoneNumberFormat.E164)
+
+
+def phone_digits(value: str, region: str | None = None) -> str:
+    """Meta's format: country code and number, digits only, no ``+`` and no leading zeros."""
+    if is_sha256_hex(value.strip()):
+        return value.strip().lower()
+    return phone_e164(value, region).lstrip("+")
+
+
+def normalize_name(value: str) -> str:
+    """Meta ``FN``/``LN``: lowercase letters only (accents kept as UTF-8), no spaces or punctuation."""
+    if is_sha256_hex(value.strip()):
+        return value.strip().lower()
+    text = unicodedata.normalize("NFC", value.strip().lower())
+    name = "".join(ch for ch in text if ch.isalpha())
+    if not name:
+        raise InvalidIdentifier(f"name {value!r} has no letters")
+    return name
+
+
+def normalize_country(value: str) -> str:
+    """ISO-3166-1 alpha-2, lowercase (Meta ``COUNTRY``)."""
+    country = value.strip().lower()
+    if not re.fullmatch(r"[a-z]{2}", country):
+        raise InvalidIdentifier(f"country {value!r} is not an ISO-3166 alpha-2 code")
+    return country

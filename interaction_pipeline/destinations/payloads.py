@@ -1,0 +1,140 @@
+"""One audience member → the row a destination receives.
+
+Each builder takes the member's identifier columns (as in the audience model) and the identifiers the audience
+declares, and returns ``(payload, problems)``. ``payload`` is ``None`` when no identifier survived
+normalization: the member is reported as invalid with the problems as reasons. Ad platforms get only hashed
+values; Braze, the webhook and files get normalized plain values (they are the user's own tools).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from interaction_pipeline.destinations import normalize
+from interaction_pipeline.destinations.normalize import InvalidIdentifier
+
+IDENTIFIER_COLUMNS = ("email", "phone", "user_id", "first_name", "last_name", "country")
+
+META_SCHEMA_KEYS = {
+    "email": "EMAIL",
+    "phone": "PHONE",
+    "first_name": "FN",
+    "last_name": "LN",
+    "country": "COUNTRY",
+    "user_id": "EXTERN_ID",
+}
+GOOGLE_IDENTIFIER_FIELDS = {"email": "hashedEmail", "phone": "hashedPhoneNumber"}
+GOOGLE_MAX_IDENTIFIERS_PER_USER = 20
+
+Record = dict[str, Any]
+Built = tuple[Any, list[str]]
+
+
+def _attempt(problems: list[str], build: Callable[[], str]) -> str | None:
+    try:
+        return build()
+    except InvalidIdentifier as error:
+        problems.append(str(error))
+        return None
+
+
+def meta_schema(identifiers: list[str]) -> list[str]:
+    return [META_SCHEMA_KEYS[name] for name in identifiers if name in META_SCHEMA_KEYS]
+
+
+def meta_row(record: Record, identifiers: list[str], options: dict) -> Built:
+    """A row aligned with `meta_schema`: hashed values, ``""`` where a member has no value (Meta's way)."""
+    problems: list[str] = []
+    region = record.get("country")
+    row: list[str] = []
+    for name in identifiers:
+        if name not in META_SCHEMA_KEYS:
+            continue
+        value = record.get(name)
+        if value in (None, ""):
+            row.append("")
+            continue
+        value = str(value)
+        if name == "user_id":
+            row.append(value)  # EXTERN_ID is the advertiser's own id and is sent as is
+            continue
+        normalizer = {
+            "email": normalize.normalize_email,
+            "phone": lambda v: normalize.phone_digits(v, region),
+            "first_name": normalize.normalize_name,
+            "last_name": normalize.normalize_name,
+            "country": normalize.normalize_country,
+        }[name]
+        normalized = _attempt(problems, lambda n=normalizer, v=value: n(v))
+        row.append(normalize.sha256_hex(normalized) if normalized else "")
+    matchable = [v for key, v in zip(meta_schema(identifiers), row, strict=True) if v and key != "COUNTRY"]
+    return (row if matchable else None), problems
+
+
+def google_row(record: Record, identifiers: list[str], options: dict) -> Built:
+    """``userIdentifiers`` for one user: one identifier per entry, at most 20, hashed."""
+    problems: list[str] = []
+    region = record.get("country")
+    entries: list[dict[str, str]] = []
+    for name in identifiers:
+        field = GOOGLE_IDENTIFIER_FIELDS.get(name)
+        value = record.get(name)
+        if field is None or value in (None, ""):
+            continue
+        value = str(value)
+        if name == "email":
+            normalized = _attempt(problems, lambda v=value: normalize.normalize_email(v, gmail_dots=True))
+        else:
+            normalized = _attempt(problems, lambda v=value: normalize.phone_e164(v, region))
+        if normalized:
+            entries.append({field: normalize.sha256_hex(normalized)})
+    return (entries[:GOOGLE_MAX_IDENTIFIERS_PER_USER] or None), problems
+
+
+def plain_email(record: Record) -> Built:
+    problems: list[str] = []
+    value = record.get("email")
+    if value in (None, ""):
+        return None, ["no email"]
+    email = _attempt(problems, lambda: normalize.normalize_email(str(value)))
+    if email and normalize.is_sha256_hex(email):
+        return None, ["email is a hash; Braze needs the address"]
+    return email, problems
+
+
+def braze_row(record: Record, identifiers: list[str], options: dict) -> Built:
+    """Blocklist mode: the address. Subscription mode: a user object keyed by external_id, else email."""
+    email, problems = plain_email(record)
+    if options.get("mode", "blocklist") == "blocklist":
+        return email, problems
+    if record.get("user_id"):
+        return {"external_id": str(record["user_id"])}, problems
+    return ({"email": email} if email else None), problems
+
+
+def contact_row(record: Record, identifiers: list[str], options: dict) -> Built:
+    """Webhook and file: the member's ids and normalized plain identifiers."""
+    problems: list[str] = []
+    region = record.get("country")
+    row: dict[str, str | None] = {"profile_id": str(record["profile_id"])}
+    for name in IDENTIFIER_COLUMNS:
+        value = record.get(name)
+        if value in (None, ""):
+            row[name] = None
+        elif name == "email":
+            row[name] = _attempt(problems, lambda v=value: normalize.normalize_email(str(v)))
+        elif name == "phone":
+            row[name] = _attempt(problems, lambda v=value: normalize.phone_e164(str(v), region))
+        else:
+            row[name] = str(value)
+    return row, problems
+
+
+BUILDERS: dict[str, Callable[[Record, list[str], dict], Built]] = {
+    "meta": meta_row,
+    "google_ads": google_row,
+    "braze": braze_row,
+    "webhook": contact_row,
+    "file": contact_row,
+}

@@ -1,0 +1,104 @@
+"""Audiences as declared in the dbt manifest: `config.meta.audience` on models under marts/audiences.
+
+An audience model `aud_<name>` yields one row per `profile_id` with identifier columns; its meta block says
+which identifiers to send, where to, and the guards. One `SyncTarget` is one (audience, destination) pair, the
+unit the sync engine and the Dagster assets work on.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+DESTINATIONS = ("meta", "google_ads", "braze", "webhook", "file")
+# Ad platforms do not match small lists reliably and Segment refuses them below 100 (vendor-apis.md §7).
+DEFAULT_MIN_SIZE = {"meta": 100, "google_ads": 100}
+
+
+@dataclass(frozen=True)
+class AudienceSpec:
+    name: str  # model name without the aud_ prefix, e.g. "reengagement"
+    model: str  # dbt model name, e.g. "aud_reengagement"
+    relation: str  # quoted schema.table to select from
+    purpose: str  # "marketing" or "suppression"
+    identifiers: list[str]
+    destinations: dict[str, dict[str, Any]]
+    min_size: int | None = None
+    max_removal_share: float | None = None
+    columns: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SyncTarget:
+    audience: AudienceSpec
+    destination: str
+    options: dict[str, Any]
+
+    @property
+    def min_size(self) -> int:
+        if self.audience.min_size is not None:
+            return self.audience.min_size
+        return DEFAULT_MIN_SIZE.get(self.destination, 0)
+
+    @property
+    def key(self) -> str:
+        return f"{self.audience.name}__{self.destination}"
+
+
+def audience_name(model: str) -> str:
+    return model.removeprefix("aud_")
+
+
+def audiences_from_manifest(manifest: dict[str, Any]) -> list[AudienceSpec]:
+    """Every model whose config meta (or meta) carries an `audience` block, sorted by name."""
+    specs = []
+    for node in manifest.get("nodes", {}).values():
+        if node.get("resource_type") != "model":
+            continue
+        meta = (node.get("config") or {}).get("meta") or node.get("meta") or {}
+        block = meta.get("audience")
+        if not block:
+            continue
+        destinations = {
+            name: dict(options or {}) for name, options in (block.get("destinations") or {}).items()
+        }
+        unknown = set(destinations) - set(DESTINATIONS)
+        if unknown:
+            raise ValueError(f"audience {node['name']}: unknown destinations {sorted(unknown)}")
+        alias = node.get("alias") or node["name"]
+        specs.append(
+            AudienceSpec(
+                name=audience_name(node["name"]),
+                model=node["name"],
+                relation=f'"{node["schema"]}"."{alias}"',
+                purpose=block.get("purpose", "marketing"),
+                identifiers=list(block.get("identifiers") or ["email"]),
+                destinations=destinations,
+                min_size=block.get("min_size"),
+                max_removal_share=block.get("max_removal_share"),
+                columns=list((node.get("columns") or {}).keys()),
+            )
+        )
+    return sorted(specs, key=lambda spec: spec.name)
+
+
+def load_manifest(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def sync_targets(specs: list[AudienceSpec]) -> list[SyncTarget]:
+    return [
+        SyncTarget(audience=spec, destination=name, options=options)
+        for spec in specs
+        for name, options in spec.destinations.items()
+    ]
+
+
+def find_audience(specs: list[AudienceSpec], name: str) -> AudienceSpec:
+    for spec in specs:
+        if name in (spec.name, spec.model):
+            return spec
+    known = ", ".join(spec.name for spec in specs) or "none"
+    raise KeyError(f"no audience named {name!r} (audiences: {known})")

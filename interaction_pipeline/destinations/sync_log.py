@@ -1,0 +1,68 @@
+"""Writes to `pipeline.audience_sync_log` for one sync run."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import duckdb
+import orjson
+
+from interaction_pipeline.warehouse.sync_state import SYNC_LOG_TABLE, utc_now
+
+
+@dataclass
+class SyncLog:
+    conn: duckdb.DuckDBPyConnection
+    sync_id: str
+    audience: str
+    destination: str
+    enabled: bool = True
+
+    def write(
+        self,
+        level: str,
+        status: str,
+        *,
+        action: str | None = None,
+        batch_seq: int | None = None,
+        rows: int | None = None,
+        member_key: str | None = None,
+        reason: str | None = None,
+        detail: dict[str, Any] | None = None,
+    ) -> None:
+        if not self.enabled:
+            return
+        self.conn.execute(
+            f"insert into {SYNC_LOG_TABLE} values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                self.sync_id,
+                utc_now(),
+                self.audience,
+                self.destination,
+                level,
+                action,
+                status,
+                batch_seq,
+                rows,
+                member_key,
+                reason,
+                orjson.dumps(detail).decode() if detail is not None else None,
+            ],
+        )
+
+    def rows_from(self, query: str, status: str, action: str, params: list[Any] | None = None) -> None:
+        """Row-level entries straight from a query yielding (member_key, reason)."""
+        if not self.enabled:
+            return
+        self.conn.execute(
+            f"""
+            insert into {SYNC_LOG_TABLE}
+            select ?, ?, ?, ?, 'row', ?, ?, null, 1, member_key, reason, null from ({query})
+            """,
+            [self.sync_id, utc_now(), self.audience, self.destination, action, status, *(params or [])],
+        )
+
+    def retries(self, action: str, batch_seq: int, reasons: list[str]) -> None:
+        for reason in reasons:
+            self.write("batch", "retried", action=action, batch_seq=batch_seq, reason=reason)

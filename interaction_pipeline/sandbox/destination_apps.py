@@ -1,0 +1,63 @@
+"""The audience destination stand-ins as one small app, and a loopback server for tests and benchmarks.
+
+The full sandbox (`interaction-pipeline sandbox`) mounts the same route lists next to the object sources;
+this app holds only the destinations so activation tests and `benchmarks/bench_activation.py` start fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import socket
+import threading
+import time
+from collections.abc import Iterator
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.routing import Mount
+
+DESTINATION_MOUNTS = {
+    "/meta": "interaction_pipeline.sandbox.meta_api",
+    "/google-ads": "interaction_pipeline.sandbox.google_ads_api",
+    "/braze": "interaction_pipeline.sandbox.braze_api",
+    "/webhook": "interaction_pipeline.sandbox.webhook_api",
+}
+
+
+def destinations_app() -> Starlette:
+    import importlib
+
+    mounts = []
+    for prefix, module in DESTINATION_MOUNTS.items():
+        try:
+            mounts.append(Mount(prefix, routes=importlib.import_module(module).routes(None)))
+        except ModuleNotFoundError:
+            continue
+    return Starlette(routes=mounts)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serve_in_thread(app: Starlette, port: int | None = None) -> Iterator[str]:
+    """Serve `app` on loopback in a background thread; yields its base URL."""
+    port = port or _free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("destination sandbox did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=5)

@@ -1,0 +1,88 @@
+"""Golden tests: identifiers normalize and hash exactly as Meta and Google document."""
+
+import hashlib
+
+import pytest
+
+from interaction_pipeline.destinations import normalize
+from interaction_pipeline.destinations.normalize import InvalidIdentifier
+from interaction_pipeline.destinations.payloads import google_row, meta_row, meta_schema
+
+
+def sha(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("raw", "meta", "google"),
+    [
+        ("Mary@Example.com", "mary@example.com", "mary@example.com"),
+        ("  mary@example.com\t\n", "mary@example.com", "mary@example.com"),
+        ("John.Doe@Gmail.com", "john.doe@gmail.com", "johndoe@gmail.com"),
+        ("j.o.h.n@googlemail.com", "j.o.h.n@googlemail.com", "john@googlemail.com"),
+        ("john.doe+ads@gmail.com", "john.doe+ads@gmail.com", "johndoe+ads@gmail.com"),
+        ("first.last+tag@example.org", "first.last+tag@example.org", "first.last+tag@example.org"),
+    ],
+)
+def test_emails_normalize_per_platform(raw, meta, google):
+    assert normalize.normalize_email(raw) == meta
+    assert normalize.normalize_email(raw, gmail_dots=True) == google
+
+
+def test_meta_documented_example_hash():
+    assert normalize.sha256_hex(normalize.normalize_email(" Mary@example.com ")).startswith("f1904cf1")
+
+
+@pytest.mark.parametrize(
+    ("raw", "region", "meta", "google"),
+    [
+        ("(650) 253-1234", "US", "16502531234", "+16502531234"),
+        ("650.253.1234", "US", "16502531234", "+16502531234"),
+        ("+1 212 565 0000", "US", "12125650000", "+12125650000"),
+        ("001 212 565 0000", "DE", "12125650000", "+12125650000"),
+        ("020 7946 0958", "GB", "442079460958", "+442079460958"),
+        ("030 901820", "DE", "4930901820", "+4930901820"),
+        ("06 12 34 56 78", "FR", "33612345678", "+33612345678"),
+    ],
+)
+def test_national_phone_formats_become_meta_digits_and_google_e164(raw, region, meta, google):
+    assert normalize.phone_digits(raw, region) == meta
+    assert normalize.phone_e164(raw, region) == google
+
+
+def test_national_numbers_use_the_default_region_setting(monkeypatch):
+    monkeypatch.setenv("INTERACTION_PIPELINE_DEFAULT_PHONE_REGION", "GB")
+    assert normalize.phone_e164("020 7946 0958") == "+442079460958"
+
+
+@pytest.mark.parametrize("raw", ["12", "not a phone", "555-0000-000000000000", "+1 000 000 0000"])
+def test_unparseable_phones_are_reported_not_guessed(raw):
+    with pytest.raises(InvalidIdentifier, match="phone"):
+        normalize.phone_e164(raw, "US")
+
+
+def test_values_already_hashed_are_not_hashed_twice():
+    digest = sha("mary@example.com")
+    assert normalize.sha256_hex(digest.upper()) == digest
+    row, problems = meta_row({"email": digest, "phone": None}, ["email", "phone"], {})
+    assert row == [digest, ""] and problems == []
+
+
+def test_names_keep_letters_only():
+    assert normalize.normalize_name(" O'Brien-Smith ") == "obriensmith"
+    assert normalize.normalize_name("Zoë") == "zoë"
+
+
+def test_meta_row_hashes_every_identifier_and_reports_bad_ones():
+    record = {"email": "A@B.com", "phone": "nonsense", "first_name": "Ann", "country": "US"}
+    assert meta_schema(["email", "phone", "first_name"]) == ["EMAIL", "PHONE", "FN"]
+    row, problems = meta_row(record, ["email", "phone", "first_name"], {})
+    assert row == [sha("a@b.com"), "", sha("ann")]
+    assert problems and "phone" in problems[0]
+
+
+def test_google_row_uses_e164_and_is_none_without_identifiers():
+    row, _ = google_row({"email": None, "phone": "(650) 253-1234"}, ["email", "phone"], {})
+    assert row == [{"hashedPhoneNumber": sha("+16502531234")}]
+    row, problems = google_row({"email": "nope", "phone": None}, ["email", "phone"], {})
+    assert row is None and "email" in problems[0]

@@ -29,14 +29,20 @@ class SpoolCorruptionError(RuntimeError):
     """A closed segment holds a line the loader cannot take; the message names the segment and line."""
 
 
-def closed_segments(spool_dir: Path, kind: str) -> list[Segment]:
-    """Every closed segment of one kind (`events` or `rejects`), oldest first."""
+def closed_segments(spool_dir: Path, kind: str, since_day: str = "") -> list[Segment]:
+    """Every closed segment of one kind (`events` or `rejects`), oldest first.
+
+    `since_day` (`yyyy-mm-dd`) skips older day folders, so a watcher polling every few seconds does not list a
+    year of history each time.
+    """
     root = spool_dir / kind
     if not root.is_dir():
         return []
     found = [
         Segment(path=path, name=path.relative_to(spool_dir).as_posix(), kind=kind, size=path.stat().st_size)
-        for path in root.glob("*/*.ndjson")
+        for day in root.iterdir()
+        if day.is_dir() and day.name >= since_day
+        for path in day.glob("*.ndjson")
         if path.is_file()
     ]
     return sorted(found, key=lambda segment: (segment.path.name, segment.name))

@@ -1,8 +1,8 @@
 """Load closed spool segments into DuckDB: `raw_events.messages` and `raw_events.rejects`.
 
 Each chunk of segments is one transaction: bulk `read_json` into a staging table, reconcile the rows DuckDB
-read against the lines on disk, insert (events deduplicated on `message_id` by the table's primary key, both
-within the chunk and against everything loaded before), and record every segment in `pipeline.spool_manifest`.
+read against the lines on disk, insert (events deduplicated on `message_id`, both within the chunk and
+against everything loaded before), and record every segment in `pipeline.spool_manifest`.
 A crash leaves either all of a chunk or none of it, and segments already in the manifest are never read again,
 so reruns change nothing. Nothing is skipped silently: a line DuckDB cannot take fails the load with the
 segment and line named, and a count that does not add up fails it with the segment named.
@@ -30,9 +30,10 @@ from interaction_pipeline.warehouse.spool_files import (
 )
 from interaction_pipeline.warehouse.spool_formats import FORMATS, SpoolFormat
 
-# About 256 MiB of NDJSON per transaction keeps the staging table in memory comfortably while still giving
-# DuckDB enough rows per statement to use every thread (parallelism is per 122,880-row group).
-MAX_CHUNK_BYTES = 256 << 20
+# Up to 512 MiB of NDJSON (~700k messages) per transaction bounds the staging table's memory while giving
+# DuckDB enough rows per statement to use every thread (parallelism is per 122,880-row group). Measured on
+# 1.1 M lines: 128 MiB chunks 5.9 s, 256 MiB 5.4 s, 512 MiB 3.8 s, 1 GiB 3.9 s.
+MAX_CHUNK_BYTES = 512 << 20
 MAX_CHUNK_SEGMENTS = 1000
 STAGING_TABLE = "spool_staging"
 
@@ -186,10 +187,19 @@ def _counts_by_segment_and_source(conn, table: str, condition: str, parameters=(
 
 
 def _insert(conn, spool_format: SpoolFormat, loaded_at: datetime) -> Counter:
-    """Insert the staged rows; return rows kept per (segment, source name)."""
-    conflict = "on conflict do nothing" if spool_format.deduplicate else ""
-    inserted = conn.execute(f"insert into {spool_format.table} select * from {STAGING_TABLE} {conflict}")
-    inserted_total = inserted.fetchone()[0]
+    """Insert the staged rows; return rows kept per (segment, source name).
+
+    Events keep one row per message_id: the first of each id within the chunk (DISTINCT ON) and none whose id
+    is already in the table (anti-join). Which of two identical resends is kept carries no meaning.
+    """
+    if spool_format.deduplicate:
+        source = (
+            f"select distinct on (message_id) * from {STAGING_TABLE} "
+            f"anti join {spool_format.table} using (message_id)"
+        )
+    else:
+        source = f"select * from {STAGING_TABLE}"
+    inserted_total = conn.execute(f"insert into {spool_format.table} {source}").fetchone()[0]
     kept = _counts_by_segment_and_source(conn, spool_format.table, "_loaded_at = ?", [loaded_at])
     if sum(kept.values()) != inserted_total:
         raise SpoolReconciliationError(

@@ -1,0 +1,50 @@
+"""`interaction-pipeline demo` and `interaction-pipeline report`."""
+
+from __future__ import annotations
+
+import click
+
+
+@click.command()
+@click.option("--size", default=5000, show_default=True, type=click.IntRange(1), help="People in the story.")
+@click.option(
+    "--seed", default=42, show_default=True, type=int, help="Seed of the story (same seed, same data)."
+)
+@click.option(
+    "--senders",
+    default=4,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Concurrent partner connections posting to the collector.",
+)
+def demo(size: int, seed: int, senders: int) -> None:
+    """Run the whole product on a generated story: partner events in, objects synced, funnels, audiences out.
+
+    Starts the sandbox and the collector, sends each partner's events with its own write key, runs every
+    Dagster asset, lets the audience sensors push to the sandbox's ad and email tools, and prints what happened.
+    Safe to run again: sources are reused and the warehouse drops resent events.
+    """
+    from rich.console import Console
+
+    from interaction_pipeline.demo.run import run_demo
+
+    result = run_demo(seed=seed, size=size, console=Console(), senders=senders)
+    if not result.success:
+        raise SystemExit(1)
+
+
+@click.command()
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Where to write the HTML (default: <home>/exports/report.html).",
+)
+def report(output: str | None) -> None:
+    """Write a static HTML report (email funnels, engagement, audiences, sync history) from the warehouse."""
+    from pathlib import Path
+
+    from interaction_pipeline.demo.report import write_report
+
+    path = write_report(Path(output) if output else None)
+    click.echo(f"report written to {path}")

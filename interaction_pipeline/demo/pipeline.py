@@ -1,0 +1,111 @@
+"""Run the product's Dagster definitions for the demo, against the project's Dagster instance.
+
+Runs go into the instance under ``<home>/dagster`` (the one ``make dev`` opens), so the Dagster UI shows the
+demo's materializations, checks and metadata afterwards. Two phases, as in production:
+
+1. build: every asset except the audience pushes — load the spool, sync the objects, run dbt;
+2. activate: evaluate the audience sensors once, exactly as the daemon would, and run what they request.
+   If the product has no sensor requesting syncs, its ``sync_all_audiences`` job runs instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import dagster as dg
+
+from interaction_pipeline import settings
+
+DEMO_TAGS = {"interaction_pipeline/trigger": "demo"}
+BUILD_JOB = "demo_build"
+ACTIVATION_JOB = "sync_all_audiences"
+
+
+@dataclass
+class RunOutcome:
+    name: str
+    success: bool
+    run_id: str | None
+    steps: int = 0
+    detail: str = ""
+
+
+def load_definitions() -> dg.Definitions:
+    from interaction_pipeline.definitions import defs
+
+    return defs()
+
+
+def open_instance() -> dg.DagsterInstance:
+    return dg.DagsterInstance.from_config(str(settings.ensure_dagster_home()))
+
+
+def activation_keys(definitions: dg.Definitions) -> set[dg.AssetKey]:
+    """The assets that push audiences outward: those the activation job or the sensors' jobs target."""
+    keys: set[dg.AssetKey] = set()
+    repository = definitions.get_repository_def()
+    for job in repository.get_all_jobs():
+        if job.name == ACTIVATION_JOB or job.name in _sensor_job_names(repository):
+            keys |= set(job.asset_layer.executable_asset_keys)
+    return keys
+
+
+def _sensor_job_names(repository) -> set[str]:
+    names = set()
+    for sensor in repository.sensor_defs:
+        for target in sensor.targets:
+            if not target.job_name.startswith("__ASSET_JOB"):
+                names.add(target.job_name)
+    return names
+
+
+def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
+    steps = [event for event in result.all_events if event.event_type_value == "STEP_SUCCESS"]
+    failed = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
+    detail = f"failed steps: {', '.join(failed)}" if failed else ""
+    return RunOutcome(name, result.success, result.run_id, len(steps), detail)
+
+
+def build(definitions: dg.Definitions, instance: dg.DagsterInstance) -> RunOutcome:
+    """Materialize everything except the audience pushes, in dependency order, in one run."""
+    excluded = activation_keys(definitions)
+    selection = dg.AssetSelection.all() - dg.AssetSelection.assets(*excluded)
+    job = dg.define_asset_job(BUILD_JOB, selection=selection, tags=DEMO_TAGS)
+    merged = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
+    result = merged.resolve_job_def(BUILD_JOB).execute_in_process(instance=instance, raise_on_error=False)
+    return _outcome("build", result)
+
+
+def activate(
+    definitions: dg.Definitions,
+    instance: dg.DagsterInstance,
+    on_run: Callable[[RunOutcome], None] | None = None,
+) -> list[RunOutcome]:
+    """Let the audience sensors decide what to push (one evaluation), then run their requests."""
+    repository = definitions.get_repository_def()
+    outcomes = []
+    for sensor in repository.sensor_defs:
+        if not _sensor_job_names(repository) & {t.job_name for t in sensor.targets}:
+            continue
+        context = dg.build_sensor_context(instance=instance, definitions=definitions, sensor_name=sensor.name)
+        evaluation = sensor.evaluate_tick(context)
+        for request in evaluation.run_requests or []:
+            job = repository.get_job(request.job_name or sensor.targets[0].job_name)
+            result = job.execute_in_process(
+                instance=instance,
+                asset_selection=request.asset_selection,
+                run_config=request.run_config,
+                tags={**DEMO_TAGS, **request.tags},
+                raise_on_error=False,
+            )
+            outcome = _outcome(f"{sensor.name}: {request.run_key or job.name}", result)
+            outcomes.append(outcome)
+            if on_run:
+                on_run(outcome)
+    if not outcomes and repository.has_job(ACTIVATION_JOB):
+        result = repository.get_job(ACTIVATION_JOB).execute_in_process(
+            instance=instance, tags=DEMO_TAGS, raise_on_error=False
+        )
+        outcomes.append(_outcome(ACTIVATION_JOB, result))
+    return outcomes

@@ -1,0 +1,115 @@
+"""The tables printed at the end of the demo, read from the warehouse and the sandbox.
+
+Reads the warehouse with a read-only DuckDB connection once Dagster is done with it. Every table is looked up
+by schema and name prefix, so a mart that has not been built yet is reported as missing rather than failing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+from rich.console import Console
+from rich.table import Table
+
+from interaction_pipeline.demo.sender import SendReport
+
+DESTINATION_VENDORS = ("meta", "google-ads", "braze", "webhook")
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
+    if not warehouse.exists():
+        return None
+    return duckdb.connect(str(warehouse), read_only=True)
+
+
+def tables_in(connection, schema: str) -> list[str]:
+    rows = connection.execute(
+        "select table_name from information_schema.tables where table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def funnel_table(connection) -> str | None:
+    """The per-campaign email funnel mart (``marts.fct_email_funnel`` or the nearest name)."""
+    candidates = [name for name in tables_in(connection, "marts") if "email" in name and "funnel" in name]
+    candidates += [name for name in tables_in(connection, "marts") if "funnel" in name]
+    return f"marts.{candidates[0]}" if candidates else None
+
+
+def events_by_source(connection) -> list[tuple]:
+    return connection.execute("""
+        select source_name, source_kind, count(*) as messages,
+               count(distinct coalesce(user_id, anonymous_id)) as senders_ids,
+               min(timestamp)::date as first_day, max(timestamp)::date as last_day
+        from raw_events.messages group by all order by messages desc
+    """).fetchall()
+
+
+def audience_sizes(connection) -> list[tuple[str, int]]:
+    return [
+        (name, connection.execute(f'select count(*) from audiences."{name}"').fetchone()[0])
+        for name in tables_in(connection, "audiences")
+    ]
+
+
+def destination_deliveries(sandbox) -> dict[str, int]:
+    """Requests each destination stand-in received (the sandbox counts them per vendor and path)."""
+    return {
+        path: count
+        for path, count in sorted(sandbox.state.requests.items())
+        if path.strip("/").split("/")[0] in DESTINATION_VENDORS
+    }
+
+
+def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
+    table = Table(title=title, title_justify="left")
+    for column in columns:
+        table.add_column(column, justify="right" if column not in columns[:1] else "left")
+    for row in rows:
+        table.add_row(*(f"{value:,}" if isinstance(value, int) else str(value) for value in row))
+    return table
+
+
+def print_summary(console: Console, warehouse: Path, sent: SendReport, received: dict[str, int]) -> None:
+    connection = connect(warehouse)
+    if connection is None:
+        console.print("[red]no warehouse was written[/]")
+        return
+    with connection:
+        names = [("name", "kind", "messages", "distinct ids", "first day", "last day")]
+        console.print(
+            _table("Events by source (raw_events.messages)", list(names[0]), events_by_source(connection))
+        )
+        if sent.failed:
+            console.print(f"[red]refused by the collector: {dict(sent.failed)}[/] {sent.errors[:3]}")
+        funnel = funnel_table(connection)
+        if funnel:
+            cursor = connection.execute(f"select * from {funnel}")
+            columns = [column[0] for column in cursor.description]
+            shown = [c for c in columns if not c.endswith("_id") or c == "campaign_id"][:10]
+            rows = connection.execute(f"select {', '.join(shown)} from {funnel}").fetchall()
+            console.print(_table(f"Email funnel per campaign ({funnel})", shown, rows))
+        else:
+            console.print("[yellow]no email funnel mart in the warehouse yet[/]")
+        console.print(_table("Audiences", ["audience", "members"], audience_sizes(connection)))
+        sync_log = [row for row in tables_in(connection, "pipeline") if row == "audience_sync_log"]
+        if sync_log:
+            console.print(_sync_log_table(connection))
+    if received:
+        console.print(
+            _table(
+                "Destination stand-ins received (HTTP requests)", ["path", "requests"], list(received.items())
+            )
+        )
+
+
+def _sync_log_table(connection) -> Table:
+    cursor = connection.execute("select * from pipeline.audience_sync_log limit 0")
+    columns = [column[0] for column in cursor.description]
+    keys = [c for c in ("audience", "destination", "status") if c in columns]
+    sums = [c for c in ("added", "removed", "members_added", "members_removed", "rows") if c in columns]
+    select = ", ".join(keys + [f"sum({c})::bigint as {c}" for c in sums] + ["count(*) as batches"])
+    rows = connection.execute(f"select {select} from pipeline.audience_sync_log group by all order by all")
+    return _table("Audience syncs (pipeline.audience_sync_log)", [*keys, *sums, "batches"], rows.fetchall())

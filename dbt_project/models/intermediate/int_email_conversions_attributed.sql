@@ -1,0 +1,79 @@
+{#- Email conversions: a profile converts for a campaign when it purchases (Order Completed or a successful
+    Stripe charge) after a human open or a click of that campaign, within var attribution_window_days
+    (inclusive). The conversion is credited to the earliest such touch (its variation and day), once per
+    campaign and profile, with the amount of the first purchase in the window. -#}
+
+with interaction_events as (
+
+    select * from {{ ref('int_interaction_events_profiled') }}
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_unioned') }}
+
+),
+
+touches as (
+
+    select
+        source_name,
+        coalesce(campaign_id, '(none)') as campaign_id,
+        message_variation_id,
+        profile_id,
+        occurred_at as touched_at
+    from interaction_events
+    where
+        channel = 'email'
+        and profile_id is not null
+        and (
+            (action = 'Email Opened' and not is_machine_open)
+            or action = 'Email Link Clicked'
+        )
+
+),
+
+converting_touches as (
+
+    select
+        touches.source_name,
+        touches.campaign_id,
+        touches.message_variation_id,
+        touches.profile_id,
+        touches.touched_at,
+        purchases.purchase_id,
+        purchases.purchased_at,
+        purchases.amount,
+        row_number() over (
+            partition by touches.source_name, touches.campaign_id, touches.profile_id
+            order by touches.touched_at, purchases.purchased_at, purchases.purchase_id
+        ) as touch_rank
+    from touches
+    inner join purchases
+        on
+            touches.profile_id = purchases.profile_id
+            and purchases.purchased_at > touches.touched_at
+            and purchases.purchased_at
+            <= {{ dbt.dateadd('day', var('attribution_window_days'), 'touches.touched_at') }}
+
+),
+
+final as (
+
+    select
+        source_name,
+        campaign_id,
+        message_variation_id,
+        profile_id,
+        touched_at,
+        cast(touched_at as date) as touched_on,
+        purchase_id,
+        purchased_at,
+        amount
+    from converting_touches
+    where touch_rank = 1
+
+)
+
+select * from final

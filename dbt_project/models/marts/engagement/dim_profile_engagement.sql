@@ -1,0 +1,181 @@
+{#- Per profile: last human email open, last click, last visit, last purchase, revenue, Stripe subscription,
+    open Zendesk tickets, Salesforce account, and an engagement segment measured from the as_of date:
+    active (engaged within engagement_active_days), lapsing (within engagement_lapsing_days), dormant (earlier),
+    never_engaged. Lifetime revenue counts successful Stripe charges; order revenue counts Order Completed. -#}
+
+with profiles as (
+
+    select * from {{ ref('dim_profiles') }}
+
+),
+
+interaction_events as (
+
+    select * from {{ ref('int_interaction_events_profiled') }}
+    where profile_id is not null
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_unioned') }}
+    where profile_id is not null
+
+),
+
+subscriptions as (
+
+    select * from {{ ref('int_subscriptions_priced') }}
+    where profile_id is not null
+
+),
+
+tickets as (
+
+    select * from {{ ref('int_support_tickets_profiled') }}
+    where profile_id is not null
+
+),
+
+identifiers as (
+
+    select * from {{ ref('dim_profile_identifiers') }}
+
+),
+
+salesforce_contacts as (
+
+    select * from {{ ref('stg_salesforce__contacts') }}
+
+),
+
+salesforce_accounts as (
+
+    select * from {{ ref('stg_salesforce__accounts') }}
+
+),
+
+activity as (
+
+    select
+        profile_id,
+        max(case when action = 'Email Opened' and not is_machine_open then occurred_at end)
+            as last_human_email_open_at,
+        max(case when action = 'Email Link Clicked' then occurred_at end) as last_email_click_at,
+        max(case when action in ('Page Viewed', 'Screen Viewed', 'Application Opened') then occurred_at end)
+            as last_visit_at,
+        max(case when is_human_engagement then occurred_at end) as last_engaged_at
+    from interaction_events
+    group by profile_id
+
+),
+
+revenue as (
+
+    select
+        profile_id,
+        max(purchased_at) as last_purchase_at,
+        count(*) as purchases,
+        sum(case when purchase_source = 'stripe_charge' then amount else 0 end) as lifetime_revenue,
+        sum(case when purchase_source = 'order_completed' then amount else 0 end) as order_revenue
+    from purchases
+    group by profile_id
+
+),
+
+subscription_summary as (
+
+    select
+        profile_id,
+        min(
+            case subscription_status
+                when 'active' then '1:active'
+                when 'past_due' then '2:past_due'
+                when 'trialing' then '3:trialing'
+                when 'unpaid' then '4:unpaid'
+                when 'incomplete' then '5:incomplete'
+                else '9:' || subscription_status
+            end
+        ) as ranked_status,
+        sum(mrr) as mrr
+    from subscriptions
+    group by profile_id
+
+),
+
+ticket_summary as (
+
+    select
+        profile_id,
+        count(case when ticket_status in ('new', 'open', 'pending', 'hold') then 1 end) as open_tickets,
+        count(*) as total_tickets
+    from tickets
+    group by profile_id
+
+),
+
+salesforce_summary as (
+
+    select
+        identifiers.profile_id,
+        min(salesforce_accounts.account_id) as salesforce_account_id,
+        min(salesforce_accounts.account_name) as salesforce_account_name
+    from identifiers
+    inner join salesforce_contacts
+        on
+            identifiers.type = 'salesforce_contact_id'
+            and identifiers.value = salesforce_contacts.contact_id
+    inner join salesforce_accounts
+        on salesforce_contacts.account_id = salesforce_accounts.account_id
+    group by identifiers.profile_id
+
+),
+
+joined as (
+
+    select
+        profiles.profile_id,
+        activity.last_human_email_open_at,
+        activity.last_email_click_at,
+        activity.last_visit_at,
+        revenue.last_purchase_at,
+        coalesce(revenue.purchases, 0) as purchases,
+        coalesce(revenue.lifetime_revenue, 0) as lifetime_revenue,
+        coalesce(revenue.order_revenue, 0) as order_revenue,
+        {{ dbt.split_part('subscription_summary.ranked_status', "':'", 2) }} as subscription_status,
+        coalesce(subscription_summary.mrr, 0) as mrr,
+        coalesce(ticket_summary.open_tickets, 0) as open_tickets,
+        coalesce(ticket_summary.total_tickets, 0) as total_tickets,
+        salesforce_summary.salesforce_account_id,
+        salesforce_summary.salesforce_account_name,
+        nullif(
+            greatest(
+                coalesce(activity.last_engaged_at, cast('1900-01-01' as {{ dbt.type_timestamp() }})),
+                coalesce(revenue.last_purchase_at, cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+            ),
+            cast('1900-01-01' as {{ dbt.type_timestamp() }})
+        ) as last_engaged_at
+    from profiles
+    left join activity on profiles.profile_id = activity.profile_id
+    left join revenue on profiles.profile_id = revenue.profile_id
+    left join subscription_summary on profiles.profile_id = subscription_summary.profile_id
+    left join ticket_summary on profiles.profile_id = ticket_summary.profile_id
+    left join salesforce_summary on profiles.profile_id = salesforce_summary.profile_id
+
+),
+
+final as (
+
+    select
+        *,
+        case
+            when last_engaged_at is null then 'never_engaged'
+            when last_engaged_at >= {{ days_before_as_of(var('engagement_active_days')) }} then 'active'
+            when last_engaged_at >= {{ days_before_as_of(var('engagement_lapsing_days')) }} then 'lapsing'
+            else 'dormant'
+        end as engagement_segment
+    from joined
+
+)
+
+select * from final

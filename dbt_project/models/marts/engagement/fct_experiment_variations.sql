@@ -1,0 +1,78 @@
+{#- Experiment exposures (Experiment Viewed, Statsig exposures) per experiment and variation, with the
+    profiles that purchased within var attribution_window_days of their first exposure. A profile counts in
+    the variation it saw first. -#}
+
+with exposures as (
+
+    select * from {{ ref('int_interaction_events_profiled') }}
+    where action = 'Experiment Viewed' and experiment_id is not null and profile_id is not null
+
+),
+
+purchases as (
+
+    select * from {{ ref('int_purchases_unioned') }}
+
+),
+
+first_exposures as (
+
+    select
+        experiment_id,
+        experiment_name,
+        variation_id,
+        variation_name,
+        profile_id,
+        exposed_at
+    from (
+        select
+            experiment_id,
+            experiment_name,
+            variation_id,
+            variation_name,
+            profile_id,
+            occurred_at as exposed_at,
+            row_number() over (partition by experiment_id, profile_id order by occurred_at, message_id) as exposure_rank
+        from exposures
+    ) as ranked
+    where exposure_rank = 1
+
+),
+
+converted as (
+
+    select distinct
+        first_exposures.experiment_id,
+        first_exposures.profile_id
+    from first_exposures
+    inner join purchases
+        on
+            first_exposures.profile_id = purchases.profile_id
+            and purchases.purchased_at > first_exposures.exposed_at
+            and purchases.purchased_at
+            <= {{ dbt.dateadd('day', var('attribution_window_days'), 'first_exposures.exposed_at') }}
+
+),
+
+final as (
+
+    select
+        {{ surrogate_key(['first_exposures.experiment_id', 'first_exposures.variation_id']) }} as variation_key,
+        first_exposures.experiment_id,
+        max(first_exposures.experiment_name) as experiment_name,
+        first_exposures.variation_id,
+        max(first_exposures.variation_name) as variation_name,
+        count(*) as exposed_profiles,
+        count(converted.profile_id) as converted_profiles,
+        {{ safe_ratio('count(converted.profile_id)', 'count(*)') }} as conversion_rate,
+        min(first_exposures.exposed_at) as first_exposed_at
+    from first_exposures
+    left join converted
+        on
+            first_exposures.experiment_id = converted.experiment_id
+            and first_exposures.profile_id = converted.profile_id
+    group by first_exposures.experiment_id, first_exposures.variation_id
+
+)
+
+select * from final

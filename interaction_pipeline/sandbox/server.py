@@ -31,7 +31,6 @@ class RunningSandbox:
 
 
 def build_server(state: SandboxState, faults: Faults, host: str, port: int) -> uvicorn.Server:
-    quiet_dropped_connections()
     config = uvicorn.Config(
         create_app(state, faults),
         host=host,
@@ -42,6 +41,7 @@ def build_server(state: SandboxState, faults: Faults, host: str, port: int) -> u
         server_header=False,
         timeout_keep_alive=30,
     )
+    quiet_dropped_connections()  # after uvicorn has configured its loggers
     return uvicorn.Server(config)
 
 

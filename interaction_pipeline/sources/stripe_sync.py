@@ -1,0 +1,129 @@
+"""Sync one Stripe collection: backfill through the list endpoint, then apply events since the last applied.
+
+Cursor states (``pipeline.object_cursors``):
+- ``{"phase": "backfill", "starting_after": id, "events_from": t, "resync_started_at": iso | null}`` while the
+  list is being read; ``events_from`` is Stripe's clock when the backfill began, so changes made during the
+  backfill are picked up from the Events API afterwards.
+- ``{"phase": "events", "since": t, "boundary_ids": [...], "checked_at": t}``: events created at ``since`` or
+  later are still to apply, except ``boundary_ids`` (already applied events of second ``since``: Stripe's
+  ``created`` has one-second resolution, so ``created[gt]`` alone could miss a later event of that second).
+  ``checked_at`` is when Stripe was last read up to; if that is beyond the 30-day Events horizon the events in
+  between may be gone and the collection is re-read in full.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+
+from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
+from interaction_pipeline.sources.stripe import DELETED_EVENT_TYPES, EVENTS_HORIZON_SECONDS, StripeClient
+from interaction_pipeline.sources.tables import SPECS
+from interaction_pipeline.warehouse.object_store import (
+    apply_batch,
+    ensure_object_table,
+    mark_unseen_deleted,
+    read_cursor,
+    utc_now,
+)
+
+# Resync a little before the horizon: events right at its edge may already be gone.
+HORIZON_MARGIN_SECONDS = 3_600
+EVENT_BATCH = 1_000
+
+
+def sync_stripe_collection(
+    conn: duckdb.DuckDBPyConnection,
+    client: StripeClient,
+    collection: str,
+    endpoint: str = "live",
+    progress: Progress = no_progress,
+) -> SyncReport:
+    spec = SPECS[f"stripe/{collection}"]
+    ensure_object_table(conn, spec)
+    report = SyncReport("stripe", collection, endpoint)
+    cursor = read_cursor(conn, "stripe", collection)
+    server_now = client.server_time()
+    if cursor is None:
+        report.mode = "full"
+        cursor = _new_backfill(server_now, resync=False)
+    elif cursor["phase"] == "backfill":
+        report.mode = "full (resumed)"
+    elif server_now - cursor["checked_at"] > EVENTS_HORIZON_SECONDS - HORIZON_MARGIN_SECONDS:
+        days = (server_now - cursor["checked_at"]) / 86_400
+        report.mode = "full_resync"
+        report.resync_reason = (
+            f"last sync {days:.1f} days ago is beyond Stripe's 30-day Events horizon; "
+            "re-read the whole collection"
+        )
+        cursor = _new_backfill(server_now, resync=True)
+    if cursor["phase"] == "backfill":
+        cursor = _backfill(conn, client, collection, cursor, report, progress)
+    _apply_events(conn, client, collection, cursor, server_now, report, progress)
+    return report.finish(client.http.stats.requests, client.http.stats.seconds_waiting)
+
+
+def _new_backfill(server_now: int, resync: bool) -> dict:
+    return {
+        "phase": "backfill",
+        "starting_after": None,
+        "events_from": server_now,
+        "resync_started_at": utc_now().isoformat() if resync else None,
+    }
+
+
+def _backfill(
+    conn, client: StripeClient, collection: str, cursor: dict, report: SyncReport, progress: Progress
+) -> dict:
+    spec = SPECS[f"stripe/{collection}"]
+    for page in client.list_pages(collection, cursor["starting_after"]):
+        cursor = {**cursor, "starting_after": page[-1]["id"]}
+        written = apply_batch(conn, spec, page, [False] * len(page), cursor)
+        page_done(report, progress, len(page), written, 0, cursor)
+    events_cursor = {
+        "phase": "events",
+        "since": cursor["events_from"],
+        "boundary_ids": [],
+        "checked_at": cursor["events_from"],
+    }
+    if cursor["resync_started_at"]:
+        started = datetime.fromisoformat(cursor["resync_started_at"])
+        report.deleted += mark_unseen_deleted(conn, spec, started, events_cursor)
+    else:
+        apply_batch(conn, spec, [], [], events_cursor)
+    return events_cursor
+
+
+def _apply_events(
+    conn,
+    client: StripeClient,
+    collection: str,
+    cursor: dict,
+    server_now: int,
+    report: SyncReport,
+    progress: Progress,
+) -> None:
+    spec = SPECS[f"stripe/{collection}"]
+    since, boundary = cursor["since"], set(cursor["boundary_ids"])
+    events = [event for event in client.events_since(collection, since) if event["id"] not in boundary]
+    for start in range(0, len(events), EVENT_BATCH):
+        chunk = events[start : start + EVENT_BATCH]
+        for event in chunk:
+            if event["created"] > since:
+                since, boundary = event["created"], set()
+            boundary.add(event["id"])
+        deleted = [event["type"] in DELETED_EVENT_TYPES for event in chunk]
+        last_chunk = start + EVENT_BATCH >= len(events)
+        cursor = {
+            "phase": "events",
+            "since": since,
+            "boundary_ids": sorted(boundary),
+            "checked_at": server_now if last_chunk else cursor["checked_at"],
+        }
+        written = apply_batch(conn, spec, [event["data"]["object"] for event in chunk], deleted, cursor)
+        page_done(report, progress, len(chunk), written, sum(deleted), cursor)
+    if not events:
+        cursor = {**cursor, "checked_at": server_now}
+        apply_batch(conn, spec, [], [], cursor)
+        report.cursor = cursor

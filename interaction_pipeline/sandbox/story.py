@@ -88,17 +88,32 @@ class Story:
         Each message carries a stable ``messageId``, a historical ``timestamp`` and ``userId`` and/or
         ``anonymousId`` exactly as that partner would send them.
         """
-        catalog = self.catalog
         for profile in self.profiles():
-            rng = profile_rng(self.seed, profile.index, salt=3)
-            emit = _emitter(f"{self.seed:x}-{profile.index:x}-")
-            for message in website_events(rng, profile, emit):
-                yield "website", message
-            yield from braze_events(rng, profile, catalog, emit)
-            yield from customerio_events(rng, profile, catalog, emit)
-            yield from chatlio_events(rng, profile, catalog, emit)
-            yield from delighted_events(rng, profile, emit)
-            yield from statsig_events(rng, profile, catalog, emit)
+            yield from self.person_events(profile)
+
+    def person_events(self, profile: Profile) -> Iterator[tuple[str, dict]]:
+        catalog = self.catalog
+        rng = profile_rng(self.seed, profile.index, salt=3)
+        emit = _emitter(f"{self.seed:x}-{profile.index:x}-")
+        for message in website_events(rng, profile, emit):
+            yield "website", message
+        yield from braze_events(rng, profile, catalog, emit)
+        yield from customerio_events(rng, profile, catalog, emit)
+        yield from chatlio_events(rng, profile, catalog, emit)
+        yield from delighted_events(rng, profile, emit)
+        yield from statsig_events(rng, profile, catalog, emit)
+
+    def expected_events(self, sample: int = 200) -> int:
+        """About how many events `events()` yields, from the first ``sample`` people (for progress bars)."""
+        counted = min(sample, self.size)
+        if counted == 0:
+            return 0
+        total = sum(
+            1
+            for index in range(counted)
+            for _ in self.person_events(make_profile(self.seed, index, self.size, self.epoch_now))
+        )
+        return round(total * self.size / counted)
 
     @cached_property
     def objects(self) -> dict[str, list[dict]]:

@@ -73,7 +73,7 @@ def braze_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: E
                 {**base, "machine_open": True, "user_agent": PREFETCH_AGENT},
             )
         if rng.random() < profile.open_rate:
-            opened = delivered + rng.expovariate(1 / 14_400) % 172_800
+            opened = delivered + 60 + rng.expovariate(1 / 14_400) % 172_800
             reader = {**base, "machine_open": None, "user_agent": rng.choice(READER_AGENTS)}
             yield track(opened, "Email Opened", reader)
             if rng.random() < 0.25:

@@ -44,7 +44,7 @@ def customerio_events(rng: random.Random, profile: Profile, catalog: Catalog, em
             continue
         yield track(delivered, "Email Delivered")
         if rng.random() < profile.open_rate:
-            opened = delivered + rng.expovariate(1 / 7200) % 172_800
+            opened = delivered + 60 + rng.expovariate(1 / 7200) % 172_800
             yield track(opened, "Email Opened")
             if not profile.lapsed and rng.random() < profile.click_rate:
                 yield track(

@@ -1,8 +1,8 @@
 """Stripe objects for the story's subscribers, in the shapes the Stripe API returns.
 
-About four people in ten subscribe (monthly or yearly). Most stay active, some are trialing, canceled (nearly
-all lapsed people cancel) or past due (their last invoice is open and its charge was declined). Each billing
-period has an invoice, and each paid invoice a charge.
+About four people in ten subscribe (monthly or yearly). Most stay active, some are trialing, canceled (every
+lapsed person cancelled before they stopped visiting) or past due (their last invoice is open and its charge
+was declined). Each billing period has an invoice, and each paid invoice a charge.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def catalog_objects(now: float) -> tuple[list[dict], list[dict]]:
 
 def _status(rng: random.Random, profile: Profile, start: float, now: float) -> str:
     if profile.lapsed:
-        return "canceled" if rng.random() < 0.85 else "past_due"
+        return "canceled"
     if now - start < 14 * DAY:
         return "trialing"
     draw = rng.random()
@@ -90,6 +90,8 @@ def subscriber_objects(seed: int, profile: Profile, prices: list[dict], now: flo
     ended = None
     if status == "canceled":
         ended = int(min(max(start + period, profile.last_active + rng.uniform(0, 20) * DAY), now - DAY))
+        if profile.lapsed:  # they stopped paying before they stopped visiting: no charge in the last 6 months
+            ended = int(max(start + DAY, min(ended, profile.last_active)))
     customer = {
         "id": f"cus_{key}",
         "object": "customer",

@@ -20,9 +20,11 @@ Email funnel (``email_campaigns``, keyed ``"<source>:<campaign_id>"``)
 Audiences (members are people; ``user_ids`` and lowercased ``emails`` are listed)
     ``open_tickets`` (suppression): people who requested a Zendesk ticket whose status is new, open, pending
     or hold.
-    ``reengagement`` (marketing): people with no ``Order Completed`` and no ``page``/``screen`` message in the
-    180 days before ``now``, but at least one human email open (Braze or Customer.io) in those 180 days, minus
-    everyone in ``open_tickets``.
+    ``reengagement`` (marketing): people with no purchase (an ``Order Completed`` event or a succeeded Stripe
+    charge of their customer, found by ``metadata.user_id``) and no visit (``page``, ``screen`` or
+    ``Application Opened``) in the 180 days before ``now``, but at least one human email open (Braze or
+    Customer.io) in those 180 days, minus everyone in ``open_tickets``. Human opens always come at least a
+    minute after their delivery and with a reader's user agent, so prefetch heuristics agree with the flag.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def compute_ground_truth(story) -> dict:
             if anon:
                 anonymous_owner[anon] = user
             email_of[user] = normalize_email(message["traits"].get("email"))
-        elif kind in ("page", "screen") or event == "Order Completed":
+        elif kind in ("page", "screen") or event in ("Order Completed", "Application Opened"):
             visits.append((user, anon, moment))
         elif source in EMAIL_SOURCES and event.startswith(("Email", "Campaign Converted")):
             properties = message["properties"]
@@ -84,6 +86,7 @@ def compute_ground_truth(story) -> dict:
         for _, event, human, user, anon, moment in email_events
         if event == "Email Opened" and human and moment >= window_start
     }
+    active |= _recent_payers(story.objects, story.epoch_now - AUDIENCE_WINDOW_DAYS * DAY)
     suppressed = _open_ticket_people(story.objects, person_by_email)
     reengagement = (openers - active - suppressed) & set(email_of)
     return {
@@ -139,6 +142,15 @@ def _funnels(email_events, names, person) -> dict:
             "events": dict(sorted(counts[campaign].items())),
         }
     return result
+
+
+def _recent_payers(objects: dict, since: float) -> set[str]:
+    owner = {customer["id"]: customer["metadata"]["user_id"] for customer in objects["stripe/customers"]}
+    return {
+        owner[charge["customer"]]
+        for charge in objects["stripe/charges"]
+        if charge["status"] == "succeeded" and charge["created"] >= since
+    }
 
 
 def _open_ticket_people(objects: dict, person_by_email: dict) -> set[str]:

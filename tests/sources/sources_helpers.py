@@ -1,0 +1,173 @@
+"""Helpers for the object-source tests: fill a running sandbox, compare warehouse tables with its state."""
+
+from __future__ import annotations
+
+import orjson
+
+from interaction_pipeline.sources.http import HttpSettings
+from interaction_pipeline.sources.salesforce import SOBJECTS
+from interaction_pipeline.sources.tables import SPECS
+from interaction_pipeline.sources.zendesk_sync import is_deleted
+
+# Quick retries and a short read timeout, so injected timeouts cost a second rather than a minute.
+FAST_HTTP = HttpSettings(attempts=10, backoff=0.01, backoff_max=0.05, connect_timeout=2.0, read_timeout=1.0)
+ALL_COLLECTIONS = [tuple(key.split("/")) for key in SPECS]
+
+
+def native_collection(source: str, collection: str) -> str:
+    return SOBJECTS[collection] if source == "salesforce" else collection
+
+
+def populate(state, count: int) -> None:
+    """Create ``count`` objects in every collection of every object source, as a live account would have."""
+    stripe, zendesk, salesforce = (state.vendors[name] for name in ("stripe", "zendesk", "salesforce"))
+    with state.lock:
+        for i in range(count):
+            product = stripe.create("products", {"name": f"Plan {i}", "active": True})
+            price = stripe.create(
+                "prices",
+                {
+                    "product": product["id"],
+                    "unit_amount": 1000 + i,
+                    "currency": "usd",
+                    "recurring": {"interval": "month"},
+                },
+            )
+            customer = stripe.create("customers", {"email": f"person{i}@example.com", "name": f"Person {i}"})
+            subscription = stripe.create(
+                "subscriptions",
+                {
+                    "customer": customer["id"],
+                    "status": "active",
+                    "current_period_start": 1_790_000_000,
+                    "current_period_end": 1_792_600_000,
+                    "canceled_at": None,
+                    "ended_at": None,
+                    "items": {
+                        "object": "list",
+                        "data": [{"price": {"id": price["id"]}, "quantity": 1 + i % 3}],
+                    },
+                },
+            )
+            invoice = stripe.create(
+                "invoices",
+                {
+                    "customer": customer["id"],
+                    "subscription": subscription["id"],
+                    "status": "paid",
+                    "amount_due": 1000 + i,
+                    "amount_paid": 1000 + i,
+                    "currency": "usd",
+                },
+            )
+            stripe.create(
+                "charges",
+                {
+                    "customer": customer["id"],
+                    "invoice": invoice["id"],
+                    "amount": 1000 + i,
+                    "currency": "usd",
+                    "status": "succeeded",
+                    "paid": True,
+                },
+            )
+            organization = zendesk.create("organizations", {"name": f"Org {i}"})
+            user = zendesk.create(
+                "users",
+                {
+                    "email": f"person{i}@example.com",
+                    "name": f"Person {i}",
+                    "role": "end-user",
+                    "active": True,
+                    "phone": f"+1555000{i:04d}",
+                    "external_id": f"user-{i}",
+                    "organization_id": organization["id"],
+                },
+            )
+            zendesk.create(
+                "tickets",
+                {
+                    "subject": f"Help {i}",
+                    "status": "open",
+                    "priority": "normal",
+                    "requester_id": user["id"],
+                    "organization_id": organization["id"],
+                },
+            )
+            account = salesforce.create("Account", {"Name": f"Account {i}", "Industry": "Software"})
+            salesforce.create(
+                "Contact",
+                {
+                    "AccountId": account["Id"],
+                    "Email": f"person{i}@example.com",
+                    "FirstName": "Person",
+                    "LastName": str(i),
+                    "Phone": None,
+                },
+            )
+            salesforce.create(
+                "Lead",
+                {
+                    "Email": f"lead{i}@example.com",
+                    "Company": f"Lead Co {i}",
+                    "Status": "Open",
+                    "ConvertedContactId": None,
+                },
+            )
+            salesforce.create(
+                "Opportunity",
+                {
+                    "AccountId": account["Id"],
+                    "StageName": "Prospecting",
+                    "Amount": 1200.5 + i,
+                    "CloseDate": "2026-12-31",
+                    "IsWon": False,
+                },
+            )
+    # Zendesk leaves out changes of the last minute: let them age past it.
+    state.clock.offset_seconds += 120
+
+
+def sandbox_rows(state, source: str, collection: str) -> dict:
+    """id -> (object, is_deleted) as the sandbox holds it now."""
+    objects = state.vendors[source].list_objects(native_collection(source, collection))
+    if source == "stripe":
+        return {obj["id"]: (obj, False) for obj in objects}
+    if source == "zendesk":
+        return {obj["id"]: (obj, is_deleted(collection, obj)) for obj in objects}
+    return {obj["Id"]: (obj, bool(obj["IsDeleted"])) for obj in objects}
+
+
+def warehouse_rows(conn, source: str, collection: str) -> dict:
+    rows = conn.execute(f"select id, data, is_deleted from raw_{source}.{collection}").fetchall()
+    return {row[0]: (orjson.loads(row[1]), row[2]) for row in rows}
+
+
+def assert_table_matches_sandbox(conn, state, source: str, collection: str) -> None:
+    expected = sandbox_rows(state, source, collection)
+    actual = warehouse_rows(conn, source, collection)
+    if source == "stripe":
+        # Stripe removes deleted objects; the warehouse keeps them, marked deleted.
+        gone = {object_id for object_id in actual if object_id not in expected}
+        assert all(actual[object_id][1] for object_id in gone), (
+            f"{collection}: rows gone from Stripe not deleted"
+        )
+        actual = {object_id: row for object_id, row in actual.items() if object_id not in gone}
+    assert actual.keys() == expected.keys(), f"{source}/{collection}: ids differ"
+    for object_id, row in expected.items():
+        assert actual[object_id] == row, f"{source}/{collection} {object_id}: {actual[object_id]} != {row}"
+
+
+def table_snapshot(conn, source: str, collection: str) -> list[tuple]:
+    """Every column except ``_synced_at``, ordered by id: equal snapshots mean equal tables."""
+    columns = [
+        name
+        for name, *_ in conn.execute(f"describe raw_{source}.{collection}").fetchall()
+        if name != "_synced_at"
+    ]
+    return conn.execute(f"select {', '.join(columns)} from raw_{source}.{collection} order by id").fetchall()
+
+
+def cursors(conn) -> dict:
+    rows = conn.execute("select source, collection, cursor from pipeline.object_cursors").fetchall()
+    return {(source, collection): orjson.loads(cursor) for source, collection, cursor in rows}

@@ -1,0 +1,154 @@
+"""Full sync, changes in the sandbox, incremental sync: tables equal the vendors' state; only changes move."""
+
+from __future__ import annotations
+
+import pytest
+from sources_helpers import ALL_COLLECTIONS, FAST_HTTP, assert_table_matches_sandbox, populate
+
+from interaction_pipeline.sources.sync import parse_targets, sync_targets
+
+pytestmark = pytest.mark.slow
+
+
+def make_changes(state) -> dict[tuple[str, str], int]:
+    """Creates, updates and deletes in every collection; returns how many changes each should receive."""
+    stripe, zendesk, salesforce = (state.vendors[name] for name in ("stripe", "zendesk", "salesforce"))
+    ids = {name: [obj["id"] for obj in stripe.list_objects(name)] for name in stripe.collections()}
+    with state.lock:
+        for i in range(2):
+            stripe.create("customers", {"email": f"new{i}@example.com", "name": f"New {i}"})
+        for object_id in ids["customers"][:3]:
+            stripe.update("customers", object_id, {"name": "Renamed"})
+        stripe.delete("customers", ids["customers"][5])
+        stripe.delete("subscriptions", ids["subscriptions"][0])  # cancels
+        stripe.update("subscriptions", ids["subscriptions"][1], {"status": "past_due"})
+        stripe.update("invoices", ids["invoices"][0], {"status": "void"})
+        stripe.delete("invoices", ids["invoices"][1])
+        stripe.update("charges", ids["charges"][0], {"status": "failed", "paid": False})
+        stripe.update("products", ids["products"][0], {"active": False})
+        stripe.delete("prices", ids["prices"][0])
+
+        for i in range(2):
+            zendesk.create("tickets", {"subject": f"New {i}", "status": "new", "requester_id": 1})
+        zendesk.update("tickets", 1, {"status": "solved"})
+        zendesk.update("tickets", 2, {"priority": "urgent"})
+        zendesk.delete("tickets", 3)
+        zendesk.update("users", 1, {"phone": "+15550009999"})
+        zendesk.delete("users", 2)
+        zendesk.delete("organizations", 1)
+
+        accounts = [record["Id"] for record in salesforce.list_objects("Account")]
+        contacts = [record["Id"] for record in salesforce.list_objects("Contact")]
+        salesforce.create("Account", {"Name": "Brand New", "Industry": "Retail"})
+        salesforce.update("Account", accounts[0], {"Industry": "Banking"})
+        salesforce.delete("Account", accounts[1])
+        for contact in contacts[:2]:
+            salesforce.update("Contact", contact, {"Phone": "+15550001111"})
+        salesforce.delete("Lead", salesforce.list_objects("Lead")[0]["Id"])
+        salesforce.update("Opportunity", salesforce.list_objects("Opportunity")[0]["Id"], {"IsWon": True})
+    state.clock.offset_seconds += 120
+    return {
+        ("stripe", "customers"): 6,
+        ("stripe", "subscriptions"): 2,
+        ("stripe", "invoices"): 2,
+        ("stripe", "charges"): 1,
+        ("stripe", "products"): 1,
+        ("stripe", "prices"): 1,
+        ("zendesk", "tickets"): 5,
+        ("zendesk", "users"): 2,
+        ("zendesk", "organizations"): 1,
+        ("salesforce", "accounts"): 3,
+        ("salesforce", "contacts"): 2,
+        ("salesforce", "leads"): 1,
+        ("salesforce", "opportunities"): 1,
+    }
+
+
+def test_full_then_incremental_sync_mirrors_every_collection_and_fetches_only_changes(sandbox, warehouse):
+    populate(sandbox.state, 30)
+
+    first = sync_targets(warehouse, parse_targets(None), http_settings=FAST_HTTP)
+    assert [outcome.error for outcome in first] == [None] * len(ALL_COLLECTIONS)
+    assert {outcome.report.mode for outcome in first} == {"full"}
+    assert all(outcome.report.endpoint == "sandbox" for outcome in first)
+    for source, collection in ALL_COLLECTIONS:
+        assert_table_matches_sandbox(warehouse, sandbox.state, source, collection)
+
+    expected_changes = make_changes(sandbox.state)
+    second = sync_targets(warehouse, parse_targets(None), http_settings=FAST_HTTP)
+    assert [outcome.error for outcome in second] == [None] * len(ALL_COLLECTIONS)
+    for outcome in second:
+        assert outcome.report.mode == "incremental"
+        assert outcome.report.records == expected_changes[(outcome.source, outcome.collection)], outcome
+    for source, collection in ALL_COLLECTIONS:
+        assert_table_matches_sandbox(warehouse, sandbox.state, source, collection)
+
+    deleted = warehouse.execute("select count(*) from raw_stripe.customers where is_deleted").fetchone()[0]
+    canceled = warehouse.execute(
+        "select status, canceled_at is not null, is_deleted from raw_stripe.subscriptions "
+        "where status = 'canceled'"
+    ).fetchall()
+    assert deleted == 1
+    assert canceled == [("canceled", True, False)]
+
+
+def test_a_sync_with_nothing_changed_writes_nothing(sandbox, warehouse):
+    populate(sandbox.state, 5)
+    sync_targets(warehouse, parse_targets(None), http_settings=FAST_HTTP)
+    sandbox.control("DELETE", "/requests")
+
+    again = sync_targets(warehouse, parse_targets(None), http_settings=FAST_HTTP)
+
+    assert all(outcome.report.records == 0 and outcome.report.written == 0 for outcome in again)
+    # Stripe: one clock read plus one events page per collection; Zendesk: one export page; Salesforce: one
+    # token, one describe and one query per collection.
+    counts = sandbox.control("GET", "/requests")
+    assert counts["stripe"] == 12
+    assert counts["zendesk"] == 3
+    assert counts["salesforce"] == 1 + 4 * 2
+
+
+def test_pagination_reads_thousands_of_objects_100_per_page(sandbox, warehouse):
+    stripe = sandbox.state.vendors["stripe"]
+    stripe.seed(
+        "customers",
+        [
+            {
+                "id": f"cus_{i:06d}",
+                "object": "customer",
+                "created": 1_700_000_000 + i,
+                "email": f"p{i}@example.com",
+                "name": None,
+            }
+            for i in range(2_550)
+        ],
+    )
+    zendesk = sandbox.state.vendors["zendesk"]
+    zendesk.seed(
+        "tickets",
+        [
+            {
+                "id": i,
+                "status": "open",
+                "subject": f"t{i}",
+                "created_at": "2026-01-01T00:00:00Z",
+                "updated_at": f"2026-01-01T{i // 3600:02d}:{i // 60 % 60:02d}:{i % 60:02d}Z",
+            }
+            for i in range(1, 2_501)
+        ],
+    )
+
+    outcomes = sync_targets(
+        warehouse, [("stripe", "customers"), ("zendesk", "tickets")], http_settings=FAST_HTTP
+    )
+
+    stripe_report, zendesk_report = (outcome.report for outcome in outcomes)
+    assert stripe_report.pages == 26 and stripe_report.records == 2_550
+    assert sandbox.state.requests["/stripe/v1/customers"] == 26
+    assert zendesk_report.pages == 3 and zendesk_report.records == 2_500
+    assert (
+        warehouse.execute("select count(distinct id), min(created) from raw_stripe.customers").fetchone()[0]
+        == 2_550
+    )
+    assert_table_matches_sandbox(warehouse, sandbox.state, "stripe", "customers")
+    assert_table_matches_sandbox(warehouse, sandbox.state, "zendesk", "tickets")

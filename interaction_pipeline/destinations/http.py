@@ -23,12 +23,14 @@ class RetryPolicy:
     max_delay: float = 30.0
 
     def delay(self, attempt: int, response: requests.Response | None) -> float:
-        header = response.headers.get("Retry-After") if response is not None else None
-        if header is not None:
-            try:
-                return min(float(header), self.max_delay)
-            except ValueError:
-                pass
+        headers = response.headers if response is not None else {}
+        try:
+            if headers.get("Retry-After") is not None:
+                return min(float(headers["Retry-After"]), self.max_delay)
+            if headers.get("X-RateLimit-Reset") is not None:  # Braze: unix time the window resets
+                return min(max(float(headers["X-RateLimit-Reset"]) - time.time(), 0.0), self.max_delay)
+        except ValueError:
+            pass
         return min(self.base_delay * (2**attempt), self.max_delay)
 
 

@@ -1,0 +1,67 @@
+"""File destination: one folder per run under `<home>/exports/audiences/<audience>/` (tools without an API).
+
+A run writes `added.<fmt>` and/or `removed.<fmt>` (csv or parquet, option `format`), one row per member with
+`profile_id`, `user_id` and normalized plain identifiers (`email` trimmed and lowercased, `phone` in E.164).
+DuckDB writes the files straight from the sync's staging tables, so nothing goes through Python per row. A run
+with no change writes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+
+from interaction_pipeline import settings
+from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.payloads import IDENTIFIER_COLUMNS
+from interaction_pipeline.destinations.spec import SyncTarget
+
+ACTION_FILES = {"add": ("_adds", "added"), "remove": ("_removes", "removed")}
+
+
+class FileDestination:
+    name = "file"
+    confirms_on_close = True
+    supports_replace = False
+
+    def __init__(self, folder: Path | None = None) -> None:
+        self.root = folder or settings.paths().exports / "audiences"
+        self.endpoint = str(self.root)
+        self.conn: duckdb.DuckDBPyConnection | None = None
+        self.run_folder: Path | None = None
+        self.format = "csv"
+        self.written: list[Path] = []
+        self.writes = 0
+
+    def rows_per_batch(self, target: SyncTarget) -> int:
+        return 1_000_000_000  # one file per action: a single "batch"
+
+    def request_count(self) -> int:
+        return self.writes
+
+    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+        self.conn = conn
+        self.format = target.options.get("format", "csv")
+        if self.format not in ("csv", "parquet"):
+            raise ValueError(f"file format must be csv or parquet, not {self.format!r}")
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        self.run_folder = self.root / target.audience.name / stamp
+
+    def open(self, action: str, total_rows: int, total_batches: int) -> None:
+        return None
+
+    def send(self, action: str, rows: list[OutRow], batch_seq: int) -> BatchResult:
+        return BatchResult(counts={"rows_written": len(rows)})
+
+    def close(self, action: str) -> BatchResult:
+        table, stem = ACTION_FILES[action]
+        self.run_folder.mkdir(parents=True, exist_ok=True)
+        path = self.run_folder / f"{stem}.{self.format}"
+        columns = ", ".join(f"payload->>'{name}' as {name}" for name in ("profile_id", *IDENTIFIER_COLUMNS))
+        options = "format parquet" if self.format == "parquet" else "format csv, header true"
+        self.conn.execute(f"copy (select {columns} from {table} order by member_key) to '{path}' ({options})")
+        self.writes += 1
+        self.written.append(path)
+        return BatchResult(counts={"files_written": 1})

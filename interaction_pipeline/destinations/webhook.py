@@ -1,0 +1,110 @@
+"""Webhook: Segment-style messages for audience changes, signed with HMAC-SHA256 (vendor-apis.md §6.3).
+
+Each member who enters gets an `identify` with the trait `<audience>: true` and a `track` "Audience Entered";
+each member who leaves gets the trait set to false and "Audience Exited". Properties carry `audience_key`,
+`context.personas` names the computation, and `integrations` routes to this destination only. Messages go in
+Segment batch bodies (`{"batch": [...]}`, 100 members per request), each body signed:
+`X-Signature: sha256=<hex HMAC-SHA256 of the raw body with AUDIENCE_WEBHOOK_SECRET>`. Message ids are stable
+within a run, so a receiver can drop the duplicates a retried request may produce.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+from datetime import UTC, datetime
+
+import duckdb
+import orjson
+
+from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.spec import SyncTarget
+
+MEMBERS_PER_REQUEST = 100
+
+
+def sign(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+class WebhookDestination:
+    name = "webhook"
+    confirms_on_close = False
+    supports_replace = False
+
+    def __init__(
+        self, url: str, secret: str, *, timeout: float = 30.0, policy: RetryPolicy | None = None
+    ) -> None:
+        self.endpoint = url
+        self.secret = secret
+        self.http = HttpSender(url, {"Content-Type": "application/json"}, timeout=timeout, policy=policy)
+        self.audience = ""
+        self.run_nonce = ""
+
+    def rows_per_batch(self, target: SyncTarget) -> int:
+        return int(target.options.get("batch_size", MEMBERS_PER_REQUEST))
+
+    def request_count(self) -> int:
+        return self.http.requests
+
+    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+        self.audience = target.audience.name
+        self.run_nonce = uuid.uuid4().hex
+
+    def open(self, action: str, total_rows: int, total_batches: int) -> None:
+        return None
+
+    def messages(self, row: OutRow, entering: bool) -> list[dict]:
+        contact = row.payload
+        ids = (
+            {"userId": contact["user_id"]}
+            if contact.get("user_id")
+            else {"anonymousId": contact["profile_id"]}
+        )
+        timestamp = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+        shared = {
+            **ids,
+            "timestamp": timestamp,
+            "context": {
+                "personas": {
+                    "computation_class": "audience",
+                    "computation_id": self.audience,
+                    "computation_key": self.audience,
+                    "namespace": "interaction_pipeline",
+                    "space_id": "interaction_pipeline",
+                }
+            },
+            "integrations": {"All": False, "webhook": True},
+        }
+        traits = {k: contact[k] for k in ("email", "phone", "first_name", "last_name") if contact.get(k)}
+        kind = "entered" if entering else "exited"
+        return [
+            {
+                **shared,
+                "type": "identify",
+                "messageId": str(
+                    uuid.uuid5(uuid.NAMESPACE_URL, f"{self.run_nonce}/{row.member_key}/{kind}/i")
+                ),
+                "traits": {**traits, self.audience: entering},
+            },
+            {
+                **shared,
+                "type": "track",
+                "event": "Audience Entered" if entering else "Audience Exited",
+                "messageId": str(
+                    uuid.uuid5(uuid.NAMESPACE_URL, f"{self.run_nonce}/{row.member_key}/{kind}/t")
+                ),
+                "properties": {"audience_key": self.audience, self.audience: entering},
+            },
+        ]
+
+    def send(self, action: str, rows: list[OutRow], batch_seq: int) -> BatchResult:
+        batch = [message for row in rows for message in self.messages(row, action == "add")]
+        body = orjson.dumps({"batch": batch, "sentAt": datetime.now(UTC).isoformat().replace("+00:00", "Z")})
+        _, retries = self.http.call("POST", "", data=body, headers={"X-Signature": sign(body, self.secret)})
+        return BatchResult(counts={"messages_sent": len(batch)}, retries=retries)
+
+    def close(self, action: str) -> BatchResult:
+        return BatchResult()

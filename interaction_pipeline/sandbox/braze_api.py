@@ -1,0 +1,149 @@
+"""Braze REST stand-in, mounted under /braze.
+
+- `POST /email/blocklist` (and the legacy `/email/blacklist`): `{"email": "<addr>" | [≤ 50 addrs]}`;
+  unsubscribes and hard-bounces them. `POST /email/bounce/remove` clears the bounce (same body).
+- `POST /users/track`: at most 75 objects across `attributes`, `events` and `purchases`; each attribute object
+  needs exactly one identifier (`external_id`, `user_alias`, `braze_id`, `email`, `phone`). Bad objects are
+  reported in `errors` with `input_array` and `index`, the rest are applied (201).
+- Bearer API key required; `429` answers carry `X-RateLimit-Limit/Remaining/Reset` like Braze's.
+- `GET /braze/_sandbox/state` shows the blocklist and users; `/braze/_sandbox/faults` injects faults.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
+
+BLOCKLIST_LIMIT = 50
+TRACK_LIMIT = 75
+IDENTIFIERS = ("external_id", "user_alias", "braze_id", "email", "phone")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+@dataclass
+class BrazeStore:
+    blocklist: set[str] = field(default_factory=set)
+    hard_bounced: set[str] = field(default_factory=set)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)
+    faults: FaultBook = field(default_factory=FaultBook)
+
+
+def braze_error(message: str, status: int = 400, headers: dict | None = None) -> JSONResponse:
+    return JSONResponse({"message": message}, status_code=status, headers=headers)
+
+
+def _fault_body(rule: FaultRule) -> dict:
+    return {"message": "Sandbox injected fault" if rule.status != 429 else "Rate limit exceeded"}
+
+
+def routes(state: Any = None) -> list[BaseRoute]:
+    store = BrazeStore()
+
+    async def guarded(request: Request):
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return braze_error("Invalid API key", 401), 0, None
+        fault, refuse = await store.faults.apply(request, _fault_body)
+        if fault is not None:
+            if fault.status_code == 429:
+                fault.headers["X-RateLimit-Limit"] = "3000"
+                fault.headers["X-RateLimit-Remaining"] = "0"
+                fault.headers["X-RateLimit-Reset"] = str(int(time.time()))
+            return fault, 0, None
+        try:
+            body = await request.json()
+        except ValueError:
+            return braze_error("Request body must be JSON"), 0, None
+        return None, refuse, body
+
+    def emails(body: dict) -> list[str] | JSONResponse:
+        value = body.get("email")
+        addresses = [value] if isinstance(value, str) else value
+        if not isinstance(addresses, list) or not addresses:
+            return braze_error("'email' must be an address or an array of addresses")
+        if len(addresses) > BLOCKLIST_LIMIT:
+            return braze_error(f"at most {BLOCKLIST_LIMIT} email addresses per request")
+        bad = [a for a in addresses if not isinstance(a, str) or not EMAIL.match(a)]
+        if bad:
+            return braze_error(f"invalid email addresses: {bad[:3]}")
+        return [a.lower() for a in addresses]
+
+    async def blocklist(request: Request) -> JSONResponse:
+        problem, _, body = await guarded(request)
+        if problem is not None:
+            return problem
+        addresses = emails(body)
+        if isinstance(addresses, JSONResponse):
+            return addresses
+        store.blocklist.update(addresses)
+        store.hard_bounced.update(addresses)
+        return JSONResponse({"message": "success"}, status_code=201)
+
+    async def bounce_remove(request: Request) -> JSONResponse:
+        problem, _, body = await guarded(request)
+        if problem is not None:
+            return problem
+        addresses = emails(body)
+        if isinstance(addresses, JSONResponse):
+            return addresses
+        store.hard_bounced.difference_update(addresses)
+        store.blocklist.difference_update(addresses)
+        return JSONResponse({"message": "success"})
+
+    async def track(request: Request) -> JSONResponse:
+        problem, refuse, body = await guarded(request)
+        if problem is not None:
+            return problem
+        attributes = body.get("attributes") or []
+        total = len(attributes) + len(body.get("events") or []) + len(body.get("purchases") or [])
+        if total > TRACK_LIMIT:
+            return braze_error(f"at most {TRACK_LIMIT} objects across attributes, events and purchases")
+        errors, processed = [], 0
+        for index, item in enumerate(attributes):
+            keys = [k for k in IDENTIFIERS if item.get(k)]
+            if len(keys) != 1 or index < refuse:
+                kind = (
+                    "refused by injected partial failure"
+                    if len(keys) == 1
+                    else "exactly one identifier needed"
+                )
+                errors.append({"type": kind, "input_array": "attributes", "index": index})
+                continue
+            user_key = f"{keys[0]}:{item[keys[0]]}"
+            user = store.users.setdefault(user_key, {})
+            for name, value in item.items():
+                if name == "subscription_groups":
+                    groups = user.setdefault("subscription_groups", {})
+                    groups.update({g["subscription_group_id"]: g["subscription_state"] for g in value})
+                elif name not in IDENTIFIERS:
+                    user[name] = value
+            processed += 1
+        answer: dict[str, Any] = {"message": "success", "attributes_processed": processed}
+        if errors:
+            answer["errors"] = errors
+        return JSONResponse(answer, status_code=201)
+
+    async def show(request: Request) -> JSONResponse:
+        return JSONResponse(
+            {
+                "blocklist": sorted(store.blocklist),
+                "hard_bounced": sorted(store.hard_bounced),
+                "users": store.users,
+            }
+        )
+
+    return [
+        Route("/_sandbox/state", show, methods=["GET"]),
+        *store.faults.routes(),
+        Route("/email/blocklist", blocklist, methods=["POST"]),
+        Route("/email/blacklist", blocklist, methods=["POST"]),
+        Route("/email/bounce/remove", bounce_remove, methods=["POST"]),
+        Route("/users/track", track, methods=["POST"]),
+    ]

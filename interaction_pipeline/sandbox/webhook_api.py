@@ -1,0 +1,83 @@
+"""Audience webhook receiver, mounted under /webhook: what a user's endpoint would see.
+
+`POST /webhook/audiences` takes Segment batch bodies signed with `X-Signature: sha256=<hex HMAC>` (secret
+`sandbox` unless set through `POST /webhook/_sandbox/settings {"secret": ...}`); a bad or missing signature is
+a 401. It keeps every audience's membership from the boolean traits of `identify` messages, deduplicating on
+`messageId`. `GET /webhook/_sandbox/received` shows memberships and message counts; `/webhook/_sandbox/faults`
+injects faults.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from typing import Any
+
+import orjson
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import BaseRoute, Route
+
+from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
+
+SANDBOX_SECRET = "sandbox"
+
+
+@dataclass
+class WebhookStore:
+    secret: str = SANDBOX_SECRET
+    seen: set[str] = field(default_factory=set)
+    events: dict[str, int] = field(default_factory=dict)
+    members: dict[str, dict[str, bool]] = field(default_factory=dict)
+    faults: FaultBook = field(default_factory=FaultBook)
+
+
+def _fault_body(rule: FaultRule) -> dict:
+    return {"code": "unavailable", "message": "Sandbox injected fault"}
+
+
+def routes(state: Any = None) -> list[BaseRoute]:
+    store = WebhookStore()
+
+    async def receive(request: Request) -> JSONResponse:
+        fault, _ = await store.faults.apply(request, _fault_body)
+        if fault is not None:
+            return fault
+        body = await request.body()
+        expected = "sha256=" + hmac.new(store.secret.encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
+            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
+        for message in orjson.loads(body).get("batch", []):
+            if message["messageId"] in store.seen:
+                continue
+            store.seen.add(message["messageId"])
+            member = message.get("userId") or message.get("anonymousId")
+            if message["type"] == "track":
+                store.events[message["event"]] = store.events.get(message["event"], 0) + 1
+                continue
+            audience = message["context"]["personas"]["computation_key"]
+            store.members.setdefault(audience, {})[member] = bool(message["traits"].get(audience))
+        return JSONResponse({"success": True})
+
+    async def settings(request: Request) -> JSONResponse:
+        store.secret = (await request.json()).get("secret", SANDBOX_SECRET)
+        return JSONResponse({"ok": True})
+
+    async def show(request: Request) -> JSONResponse:
+        return JSONResponse(
+            {
+                "events": store.events,
+                "audiences": {
+                    name: sorted(m for m, inside in members.items() if inside)
+                    for name, members in store.members.items()
+                },
+            }
+        )
+
+    return [
+        Route("/_sandbox/received", show, methods=["GET"]),
+        Route("/_sandbox/settings", settings, methods=["POST"]),
+        *store.faults.routes(),
+        Route("/audiences", receive, methods=["POST"]),
+    ]

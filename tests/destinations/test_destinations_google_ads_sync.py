@@ -1,0 +1,102 @@
+"""Syncing to the Google Ads Customer Match stand-in: jobs, E.164 phones, partial failures, one job a list."""
+
+from __future__ import annotations
+
+import hashlib
+
+import requests
+from conftest import make_target, member, write_audience
+
+from interaction_pipeline.destinations.engine import sync_target
+from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
+from interaction_pipeline.destinations.http import RetryPolicy
+
+FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+
+
+def google(url: str, timeout: float = 5.0) -> GoogleAdsDestination:
+    return GoogleAdsDestination(
+        f"{url}/google-ads", "dev", "token", "123-456-7890", timeout=timeout, policy=FAST, poll_seconds=0.02
+    )
+
+
+def sha(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def held(url: str, conn) -> list[list[dict]]:
+    user_list = conn.execute(
+        "select remote_id from pipeline.audience_remote_lists where destination='google_ads'"
+    ).fetchall()[0][0]
+    return requests.get(f"{url}/google-ads/_sandbox/user_lists", timeout=5).json()["user_lists"][user_list][
+        "members"
+    ]
+
+
+def held_emails(url: str, conn) -> set[str]:
+    return {e["hashedEmail"] for m in held(url, conn) for e in m if "hashedEmail" in e}
+
+
+def expected(indices) -> set[str]:
+    return {sha(f"person.{i}@example.com") for i in indices}
+
+
+def test_customer_match_receives_hashed_emails_and_e164_phones_through_one_job(sandbox_url, warehouse):
+    target = make_target(
+        "google_ads", {"consent": {"ad_user_data": "GRANTED", "ad_personalization": "GRANTED"}}
+    )
+    outcome = sync_target(warehouse, target, google(sandbox_url))
+    assert (outcome.added, outcome.failed, outcome.counts["jobs_run"]) == (150, 0, 1)
+    assert held_emails(sandbox_url, warehouse) == expected(range(150))
+    first = next(m for m in held(sandbox_url, warehouse) if {"hashedEmail": sha("person.1@example.com")} in m)
+    assert {"hashedPhoneNumber": sha("+14155550001")} in first
+    jobs = requests.get(f"{sandbox_url}/google-ads/_sandbox/user_lists", timeout=5).json()["jobs"]
+    assert jobs[-1]["consent"] == {"adUserData": "GRANTED", "adPersonalization": "GRANTED"}
+    assert sync_target(warehouse, target, google(sandbox_url)).requests == 0
+
+
+def test_leavers_are_removed_in_their_own_job(sandbox_url, warehouse):
+    target = make_target("google_ads", name="leave")
+    sync_target(warehouse, target, google(sandbox_url))
+    write_audience(warehouse, "aud_test", [member(i) for i in range(140)])
+    outcome = sync_target(warehouse, target, google(sandbox_url))
+    assert (outcome.removed, outcome.added) == (10, 0)
+    assert held_emails(sandbox_url, warehouse) == expected(range(140))
+
+
+def test_faults_and_partial_failures_converge_to_the_clean_membership(sandbox_url, warehouse):
+    target = make_target("google_ads", {"identifiers_per_call": 100}, name="faulty")
+    rules = [
+        {"path_contains": "addOperations", "status": 429, "retry_after": 0, "times": 1},
+        {"path_contains": "addOperations", "status": 400, "code": "CONCURRENT_MODIFICATION", "times": 2},
+        {"path_contains": "addOperations", "partial": 5, "times": 1},
+        {"path_contains": "addOperations", "delay": 0.6, "times": 1},
+        {"path_contains": ":run", "status": 503, "times": 1},
+    ]
+    requests.post(f"{sandbox_url}/google-ads/_sandbox/faults", json={"rules": rules}, timeout=5)
+    first = sync_target(warehouse, target, google(sandbox_url, timeout=0.3))
+    assert first.failed == 5
+    assert sync_target(warehouse, target, google(sandbox_url)).failed == 0
+    assert held_emails(sandbox_url, warehouse) == expected(range(150))
+    reasons = [
+        row[0]
+        for row in warehouse.execute(
+            "select reason from pipeline.audience_sync_log "
+            "where audience='faulty' and status in ('retried','rejected')"
+        ).fetchall()
+    ]
+    assert any("CONCURRENT_MODIFICATION" in r for r in reasons)
+    assert sum("partial failure" in r for r in reasons) == 5
+
+
+def test_a_running_job_on_the_list_is_waited_for(sandbox_url, warehouse):
+    target = make_target("google_ads", name="busy")
+    requests.post(f"{sandbox_url}/google-ads/_sandbox/settings", json={"job_seconds": 0.3}, timeout=5)
+    try:
+        sync_target(warehouse, target, google(sandbox_url))
+        write_audience(warehouse, "aud_test", [member(i) for i in range(120)])
+        outcome = sync_target(warehouse, target, google(sandbox_url))
+    finally:
+        requests.post(f"{sandbox_url}/google-ads/_sandbox/settings", json={"job_seconds": 0}, timeout=5)
+    assert outcome.failed == 0 and outcome.removed == 30
+    assert held_emails(sandbox_url, warehouse) == expected(range(120))

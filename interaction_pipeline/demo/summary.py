@@ -6,12 +6,14 @@ by schema and name prefix, so a mart that has not been built yet is reported as 
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
 from rich.console import Console
 from rich.table import Table
 
+from interaction_pipeline.demo import chart_data
 from interaction_pipeline.demo.sender import SendReport
 
 DESTINATION_VENDORS = ("meta", "google-ads", "braze", "webhook")
@@ -29,13 +31,6 @@ def tables_in(connection, schema: str) -> list[str]:
         [schema],
     ).fetchall()
     return [row[0] for row in rows]
-
-
-def funnel_table(connection) -> str | None:
-    """The per-campaign email funnel mart (``marts.fct_email_funnel`` or the nearest name)."""
-    candidates = [name for name in tables_in(connection, "marts") if "email" in name and "funnel" in name]
-    candidates += [name for name in tables_in(connection, "marts") if "funnel" in name]
-    return f"marts.{candidates[0]}" if candidates else None
 
 
 def events_by_source(connection) -> list[tuple]:
@@ -78,31 +73,29 @@ def print_summary(console: Console, warehouse: Path, sent: SendReport, received:
         console.print("[red]no warehouse was written[/]")
         return
     with connection:
-        names = [("name", "kind", "messages", "distinct ids", "first day", "last day")]
-        console.print(
-            _table("Events by source (raw_events.messages)", list(names[0]), events_by_source(connection))
-        )
+        if "messages" in tables_in(connection, "raw_events"):
+            columns = ["source", "kind", "messages", "distinct ids", "first day", "last day"]
+            console.print(
+                _table("Events by source (raw_events.messages)", columns, events_by_source(connection))
+            )
         if sent.failed:
             console.print(f"[red]refused by the collector: {dict(sent.failed)}[/] {sent.errors[:3]}")
-        funnel = funnel_table(connection)
-        if funnel:
-            cursor = connection.execute(f"select * from {funnel}")
-            columns = [column[0] for column in cursor.description]
-            shown = [c for c in columns if not c.endswith("_id") or c == "campaign_id"][:10]
-            rows = connection.execute(f"select {', '.join(shown)} from {funnel}").fetchall()
-            console.print(_table(f"Email funnel per campaign ({funnel})", shown, rows))
+        columns, rows = chart_data.campaign_rows(connection)
+        if rows:
+            shown = [_percent(row) for row in rows]
+            console.print(_table(f"Email funnel per campaign ({chart_data.EMAIL_CAMPAIGNS})", columns, shown))
         else:
             console.print("[yellow]no email funnel mart in the warehouse yet[/]")
         console.print(_table("Audiences", ["audience", "members"], audience_sizes(connection)))
-        sync_log = [row for row in tables_in(connection, "pipeline") if row == "audience_sync_log"]
-        if sync_log:
+        if "audience_sync_log" in tables_in(connection, "pipeline"):
             console.print(_sync_log_table(connection))
     if received:
-        console.print(
-            _table(
-                "Destination stand-ins received (HTTP requests)", ["path", "requests"], list(received.items())
-            )
-        )
+        rows = list(received.items())
+        console.print(_table("Destination stand-ins received (HTTP requests)", ["path", "requests"], rows))
+
+
+def _percent(row: tuple) -> tuple:
+    return tuple(f"{float(value):.1%}" if isinstance(value, float | Decimal) else value for value in row)
 
 
 def _sync_log_table(connection) -> Table:

@@ -1,0 +1,105 @@
+"""`interaction-pipeline report`: one static HTML file a marketer can open without Dagster.
+
+Funnel and engagement charts, the per-campaign email funnel, audience sizes, the audience sync history and the
+events per source, read from the warehouse with a read-only connection (safe while Dagster is idle).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+from html import escape
+from pathlib import Path
+
+import click
+
+from interaction_pipeline import settings
+from interaction_pipeline.demo import chart_data, charts, summary
+
+STYLE = """
+body { font-family: Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 1100px; color: #111827; }
+h1 { font-size: 1.6rem; } h2 { margin-top: 2.2rem; border-bottom: 1px solid #e5e7eb; padding-bottom: .3rem; }
+table { border-collapse: collapse; font-size: .85rem; margin-top: .6rem; }
+th, td { padding: .3rem .6rem; border-bottom: 1px solid #f3f4f6; text-align: right; }
+th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
+th { background: #f9fafb; } .muted { color: #6b7280; } img { max-width: 100%; }
+"""
+SYNC_LOG_ROWS = 50
+
+
+def _cell(value) -> str:
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return escape("" if value is None else str(value))
+
+
+def html_table(columns: list[str], rows: list[tuple]) -> str:
+    if not rows:
+        return "<p class='muted'>nothing yet</p>"
+    head = "".join(f"<th>{escape(column)}</th>" for column in columns)
+    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _image(svg: str, alt: str) -> str:
+    return f"<img alt='{escape(alt)}' src='{charts.data_uri(svg)}'>"
+
+
+def sync_history(connection) -> tuple[list[str], list[tuple]]:
+    if "audience_sync_log" not in summary.tables_in(connection, "pipeline"):
+        return [], []
+    cursor = connection.execute(f"select * from pipeline.audience_sync_log limit {SYNC_LOG_ROWS}")
+    columns = [column[0] for column in cursor.description]
+    order = next((c for c in ("synced_at", "sent_at", "created_at", "logged_at") if c in columns), None)
+    if order:
+        cursor = connection.execute(
+            f"select * from pipeline.audience_sync_log order by {order} desc limit {SYNC_LOG_ROWS}"
+        )
+    return columns, cursor.fetchall()
+
+
+def render(connection, warehouse: Path) -> str:
+    funnel = chart_data.email_funnel_totals(connection)
+    weekly = chart_data.weekly_engagement(connection)
+    campaign_columns, campaigns = chart_data.campaign_rows(connection)
+    log_columns, log_rows = sync_history(connection)
+    sources = summary.events_by_source(connection) if summary.tables_in(connection, "raw_events") else []
+    generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    parts = [
+        f"<!doctype html><html><head><meta charset='utf-8'><title>Interaction report</title>"
+        f"<style>{STYLE}</style></head><body>",
+        "<h1>Interaction report</h1>",
+        f"<p class='muted'>Generated {generated} from {escape(str(warehouse))}</p>",
+        "<h2>Email funnel</h2>",
+        _image(charts.funnel_svg(funnel, "All email campaigns: unique people per step"), "email funnel")
+        if funnel
+        else "<p class='muted'>the email funnel has not been built yet</p>",
+        "<h2>Engagement over time</h2>",
+        _image(charts.lines_svg(weekly, "Human engagement per week"), "engagement over time"),
+        "<h2>Campaigns</h2>",
+        html_table(campaign_columns, campaigns),
+        "<h2>Audiences</h2>",
+        html_table(["audience", "members"], summary.audience_sizes(connection)),
+        "<h2>Audience sync history</h2>",
+        html_table(log_columns, log_rows),
+        "<h2>Events by source</h2>",
+        html_table(["source", "kind", "messages", "distinct ids", "first day", "last day"], sources),
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def write_report(path: Path | None = None) -> Path:
+    warehouse = settings.paths().warehouse
+    connection = summary.connect(warehouse)
+    if connection is None:
+        raise click.ClickException(f"no warehouse at {warehouse}: run `interaction-pipeline demo` first")
+    path = path or settings.paths().exports / "report.html"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with connection:
+        path.write_text(render(connection, warehouse), encoding="utf-8")
+    return path

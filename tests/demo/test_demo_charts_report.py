@@ -1,0 +1,102 @@
+"""Hand-drawn SVG charts and the static HTML report, on a real DuckDB warehouse file."""
+
+from __future__ import annotations
+
+import base64
+import xml.etree.ElementTree as ElementTree
+from datetime import date, timedelta
+
+import duckdb
+from click.testing import CliRunner
+
+from interaction_pipeline.demo import chart_data, charts
+from interaction_pipeline.demo.commands import report
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_the_funnel_chart_is_valid_svg_with_one_bar_and_share_per_step():
+    svg = charts.funnel_svg([("Sent", 1000), ("Delivered", 970), ("Opened (human)", 250)], "Funnel")
+    root = ElementTree.fromstring(svg)
+    bars = [rect for rect in root.iter(f"{SVG}rect") if rect.get("rx")]
+    assert len(bars) == 3
+    widths = [float(bar.get("width")) for bar in bars]
+    assert widths[0] > widths[1] > widths[2]
+    texts = [text.text for text in root.iter(f"{SVG}text")]
+    assert "970 (97.0%)" in texts and "250 (25.0%)" in texts
+
+
+def test_the_line_chart_draws_one_line_per_series_and_escapes_names():
+    start = date(2026, 1, 5)
+    series = {
+        "Opens <human>": [(start + timedelta(weeks=n), 10.0 * n) for n in range(10)],
+        "Clicks": [(start + timedelta(weeks=n), float(n)) for n in range(10)],
+    }
+    root = ElementTree.fromstring(charts.lines_svg(series, "Weekly"))
+    assert len(list(root.iter(f"{SVG}polyline"))) == 2
+    assert "Opens <human>" in [text.text for text in root.iter(f"{SVG}text")]
+
+
+def test_an_empty_line_chart_says_there_is_no_data():
+    assert "no data yet" in charts.lines_svg({}, "Weekly")
+
+
+def test_markdown_image_embeds_the_svg_as_a_base64_data_uri():
+    svg = charts.funnel_svg([("Sent", 1)], "x")
+    markdown = charts.markdown_image(svg, "funnel")
+    prefix = "![funnel](data:image/svg+xml;base64,"
+    assert markdown.startswith(prefix)
+    assert base64.b64decode(markdown[len(prefix) : -1]).decode() == svg
+
+
+def _warehouse_with_marts(path):
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create schema marts; create schema audiences; create schema pipeline")
+        connection.execute("""
+            create table marts.fct_email_campaign_funnel as select * from (values
+              ('braze', 'Spring Sale', 1000, 970, 30, 250, 110, 30, 2, 8, 0.2577, 0.0309,
+               timestamp '2026-03-01'),
+              ('customerio', 'Tea of the Month', 0, 500, 12, 120, 0, 10, 1, 0, 0.24, 0.02,
+               timestamp '2026-04-01'))
+            t(source_name, campaign_name, sent, delivered, bounced, unique_human_openers, machine_opens,
+              unique_clickers, unsubscribes, conversions, open_rate, click_rate, first_event_at)""")
+        connection.execute("""
+            create table marts.fct_email_funnel_daily as
+            select date '2026-01-05' + (n * 3)::int as event_date, n as human_opens, n // 4 as clicks
+            from range(60) r(n)""")
+        connection.execute("""
+            create table audiences.aud_reengagement as
+            select 'p' || n as profile_id, 'p' || n || '@example.com' as email from range(42) r(n)""")
+        connection.execute("""
+            create table pipeline.audience_sync_log as
+            select 'aud_reengagement' as audience, 'meta' as destination, 42 as added, 0 as removed,
+                   timestamp '2026-11-29 10:00' as synced_at""")
+
+
+def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path):
+    _warehouse_with_marts(tmp_path / "w.duckdb")
+    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
+        totals = dict(chart_data.email_funnel_totals(connection))
+    assert totals == {
+        "Sent": 1000 + 512,
+        "Delivered": 1470,
+        "Opened (human)": 370,
+        "Clicked": 40,
+        "Converted": 8,
+    }
+
+
+def test_report_command_writes_charts_campaigns_audiences_and_sync_history(pipeline_home):
+    _warehouse_with_marts(pipeline_home / "warehouse.duckdb")
+    result = CliRunner().invoke(report, [])
+    assert result.exit_code == 0, result.output
+    html = (pipeline_home / "exports" / "report.html").read_text()
+    assert html.count("data:image/svg+xml;base64,") == 2
+    for expected in ("Spring Sale", "Tea of the Month", "aud_reengagement", "<td>42</td>", "meta", "25.8%"):
+        assert expected in html
+
+
+def test_report_command_explains_when_there_is_no_warehouse(pipeline_home):
+    result = CliRunner().invoke(report, [])
+    assert result.exit_code != 0
+    assert "run `interaction-pipeline demo` first" in result.output

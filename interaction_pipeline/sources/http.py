@@ -19,6 +19,13 @@ from requests.adapters import HTTPAdapter
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
+# Failures urllib3 gave up on, or that happen while reading the body (after urllib3's part is done).
+BODY_FAILURES = (
+    requests.ConnectionError,
+    requests.Timeout,
+    requests.exceptions.ChunkedEncodingError,
+    requests.exceptions.ContentDecodingError,
+)
 
 
 class SourceError(Exception):
@@ -86,7 +93,7 @@ class HttpClient:
             started = time.perf_counter()
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
-            except (requests.ConnectionError, requests.Timeout) as failure:
+            except BODY_FAILURES as failure:
                 problem = f"{type(failure).__name__}: {failure}"
                 continue
             finally:

@@ -3,65 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from sources_helpers import ALL_COLLECTIONS, FAST_HTTP, assert_table_matches_sandbox, populate
+from sources_helpers import ALL_COLLECTIONS, FAST_HTTP, assert_table_matches_sandbox, make_changes, populate
 
 from interaction_pipeline.sources.sync import parse_targets, sync_targets
 
 pytestmark = pytest.mark.slow
-
-
-def make_changes(state) -> dict[tuple[str, str], int]:
-    """Creates, updates and deletes in every collection; returns how many changes each should receive."""
-    stripe, zendesk, salesforce = (state.vendors[name] for name in ("stripe", "zendesk", "salesforce"))
-    ids = {name: [obj["id"] for obj in stripe.list_objects(name)] for name in stripe.collections()}
-    with state.lock:
-        for i in range(2):
-            stripe.create("customers", {"email": f"new{i}@example.com", "name": f"New {i}"})
-        for object_id in ids["customers"][:3]:
-            stripe.update("customers", object_id, {"name": "Renamed"})
-        stripe.delete("customers", ids["customers"][5])
-        stripe.delete("subscriptions", ids["subscriptions"][0])  # cancels
-        stripe.update("subscriptions", ids["subscriptions"][1], {"status": "past_due"})
-        stripe.update("invoices", ids["invoices"][0], {"status": "void"})
-        stripe.delete("invoices", ids["invoices"][1])
-        stripe.update("charges", ids["charges"][0], {"status": "failed", "paid": False})
-        stripe.update("products", ids["products"][0], {"active": False})
-        stripe.delete("prices", ids["prices"][0])
-
-        for i in range(2):
-            zendesk.create("tickets", {"subject": f"New {i}", "status": "new", "requester_id": 1})
-        zendesk.update("tickets", 1, {"status": "solved"})
-        zendesk.update("tickets", 2, {"priority": "urgent"})
-        zendesk.delete("tickets", 3)
-        zendesk.update("users", 1, {"phone": "+15550009999"})
-        zendesk.delete("users", 2)
-        zendesk.delete("organizations", 1)
-
-        accounts = [record["Id"] for record in salesforce.list_objects("Account")]
-        contacts = [record["Id"] for record in salesforce.list_objects("Contact")]
-        salesforce.create("Account", {"Name": "Brand New", "Industry": "Retail"})
-        salesforce.update("Account", accounts[0], {"Industry": "Banking"})
-        salesforce.delete("Account", accounts[1])
-        for contact in contacts[:2]:
-            salesforce.update("Contact", contact, {"Phone": "+15550001111"})
-        salesforce.delete("Lead", salesforce.list_objects("Lead")[0]["Id"])
-        salesforce.update("Opportunity", salesforce.list_objects("Opportunity")[0]["Id"], {"IsWon": True})
-    state.clock.offset_seconds += 120
-    return {
-        ("stripe", "customers"): 6,
-        ("stripe", "subscriptions"): 2,
-        ("stripe", "invoices"): 2,
-        ("stripe", "charges"): 1,
-        ("stripe", "products"): 1,
-        ("stripe", "prices"): 1,
-        ("zendesk", "tickets"): 5,
-        ("zendesk", "users"): 2,
-        ("zendesk", "organizations"): 1,
-        ("salesforce", "accounts"): 3,
-        ("salesforce", "contacts"): 2,
-        ("salesforce", "leads"): 1,
-        ("salesforce", "opportunities"): 1,
-    }
 
 
 def test_full_then_incremental_sync_mirrors_every_collection_and_fetches_only_changes(sandbox, warehouse):

@@ -40,6 +40,18 @@ def relation_columns(conn: duckdb.DuckDBPyConnection, relation: str) -> list[str
     return [row[0] for row in conn.execute(f"describe {relation}").fetchall()]
 
 
+def _membership_source(conn: duckdb.DuckDBPyConnection) -> str:
+    """The membership table, or an empty stand-in on a warehouse that never synced (dry runs create none)."""
+    exists = conn.execute(
+        "select count(*) from duckdb_tables() "
+        "where schema_name = 'pipeline' and table_name = 'audience_membership' and not temporary"
+    ).fetchall()[0][0]
+    if exists:
+        return MEMBERSHIP_TABLE
+    columns = "audience, destination, member_key, fingerprint, payload, status"
+    return f"(select {', '.join('null::varchar as ' + c for c in columns.split(', '))} where false)"
+
+
 def stage_diff(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> DiffCounts:
     relation = target.audience.relation
     present = set(relation_columns(conn, relation))
@@ -65,7 +77,7 @@ def stage_diff(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> DiffCount
     conn.execute(
         f"""
         create or replace temp table _state as
-        select member_key, fingerprint, payload, status from {MEMBERSHIP_TABLE}
+        select member_key, fingerprint, payload, status from {_membership_source(conn)}
         where audience = ? and destination = ?
         """,
         [target.audience.name, target.destination],

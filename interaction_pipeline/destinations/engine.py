@@ -40,6 +40,8 @@ class SyncOutcome:
     refreshed: int = 0
     requests: int = 0
     blocked: str | None = None
+    # guard name -> the reason it refused the sync, or None when it passed
+    guards: dict[str, str | None] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
     sample_adds: list[Any] = field(default_factory=list)
     sample_removes: list[Any] = field(default_factory=list)
@@ -218,11 +220,14 @@ def sync_target(
     log = SyncLog(conn, outcome.sync_id, target.audience.name, target.destination, enabled=not dry_run)
     counts = diff.stage_diff(conn, target)
     outcome.members, outcome.confirmed_before = counts.members, counts.confirmed
-    outcome.blocked = (
-        guards.size_problem(target, counts)
-        or guards.removal_problem(target, counts, allow_large_removal=allow_large_removal or full_replace)
-        or guards.suppression_problem(conn, target.audience, suppressions or [])
-    )
+    outcome.guards = {
+        "min_size": guards.size_problem(target, counts),
+        "max_removal_share": guards.removal_problem(
+            target, counts, allow_large_removal=allow_large_removal or full_replace
+        ),
+        "no_suppressed_members": guards.suppression_problem(conn, target.audience, suppressions or []),
+    }
+    outcome.blocked = "; ".join(reason for reason in outcome.guards.values() if reason) or None
     if outcome.blocked:
         log.write("sync", "blocked", reason=outcome.blocked, detail=outcome.metadata())
         return outcome

@@ -1,0 +1,115 @@
+"""One asset per object-source collection, keyed like the dbt sources (``raw_stripe/customers``, ...).
+
+The sync itself is ``interaction_pipeline.sources``; the asset opens the warehouse, runs it, and reports.
+Checks computed in the same step: ids are unique, and the number of non-deleted rows did not drop by more
+than ``SHRINK_WARN_SHARE`` since the previous materialization (a sign of a broken filter or a revoked
+permission rather than real deletes, which are rare in bulk).
+"""
+
+
+import dagster as dg
+from dagster_duckdb import DuckDBResource
+
+from interaction_pipeline.defs.resources import WAREHOUSE_POOL
+from interaction_pipeline.sources.http import SourceAuthError, SourcePermissionError
+from interaction_pipeline.sources.report import SyncReport
+from interaction_pipeline.sources.sync import COLLECTIONS, sync_collection
+from interaction_pipeline.sources.tables import SPECS
+from interaction_pipeline.warehouse.object_store import live_row_count
+
+GROUP = "object_sources"
+SHRINK_WARN_SHARE = 0.2
+# Transient trouble (vendor outage, rate limits beyond the client's own retries) gets three more tries.
+RETRY_POLICY = dg.RetryPolicy(
+    max_retries=3, delay=30, backoff=dg.Backoff.EXPONENTIAL, jitter=dg.Jitter.PLUS_MINUS
+)
+
+
+def asset_key(source: str, collection: str) -> dg.AssetKey:
+    return dg.AssetKey([f"raw_{source}", collection])
+
+
+def all_object_asset_keys() -> list[dg.AssetKey]:
+    return [asset_key(source, collection) for source, names in COLLECTIONS.items() for collection in names]
+
+
+def shrink_check(key: dg.AssetKey, before: int, after: int) -> dg.AssetCheckResult:
+    dropped = (before - after) / before if before else 0.0
+    return dg.AssetCheckResult(
+        asset_key=key,
+        check_name="no_unexpected_shrink",
+        passed=dropped <= SHRINK_WARN_SHARE,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "live_rows_before": before,
+            "live_rows_after": after,
+            "dropped_share": round(dropped, 4),
+            "threshold": SHRINK_WARN_SHARE,
+        },
+    )
+
+
+def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
+    spec = SPECS[f"{source}/{collection}"]
+    key = asset_key(source, collection)
+
+    @dg.asset(
+        key=key,
+        group_name=GROUP,
+        pool=WAREHOUSE_POOL,
+        kinds={source, "duckdb"},
+        retry_policy=RETRY_POLICY,
+        required_resource_keys={"warehouse", source},
+        check_specs=[
+            dg.AssetCheckSpec("unique_ids", asset=key, description="Every id appears once."),
+            dg.AssetCheckSpec(
+                "no_unexpected_shrink",
+                asset=key,
+                description=f"Non-deleted rows dropped by at most {SHRINK_WARN_SHARE:.0%}.",
+            ),
+        ],
+        description=f"{source.title()} {collection}: latest state per id, typed key columns plus the full "
+        f"object as JSON, soft deletes as is_deleted. Table {spec.table}.",
+    )
+    def sync_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+        vendor = getattr(context.resources, source)
+        warehouse: DuckDBResource = context.resources.warehouse
+        endpoint = vendor.endpoint().endpoint
+
+        def log_progress(report: SyncReport) -> None:
+            if report.pages % 20 == 1:
+                context.log.info(f"{source}/{collection}: {report.records} records in {report.pages} pages")
+
+        with warehouse.get_connection() as conn:
+            before = live_row_count(conn, spec)
+            try:
+                report = sync_collection(conn, source, collection, vendor.client(), endpoint, log_progress)
+            except (SourceAuthError, SourcePermissionError) as failure:
+                # Retrying cannot fix credentials: fail this asset only, with a message that says what to do.
+                raise dg.Failure(
+                    description=str(failure),
+                    allow_retries=False,
+                    metadata={"source": source, "endpoint": endpoint},
+                ) from failure
+            after = live_row_count(conn, spec)
+            rows, distinct = conn.execute(f"select count(*), count(distinct id) from {spec.table}").fetchone()
+        context.log.info(f"{source}/{collection}: {report.mode} sync, {report.written} objects written")
+        return dg.MaterializeResult(
+            metadata={
+                **report.metadata(),
+                "live_rows": after,
+                "dagster/row_count": rows,
+                "table": spec.table,
+            },
+            check_results=[
+                dg.AssetCheckResult(
+                    asset_key=key,
+                    check_name="unique_ids",
+                    passed=rows == distinct,
+                    metadata={"rows": rows, "distinct_ids": distinct},
+                ),
+                shrink_check(key, before, after),
+            ],
+        )
+
+    return sync_asset

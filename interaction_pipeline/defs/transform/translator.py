@@ -1,0 +1,39 @@
+"""Asset keys and groups for the dbt project: sources take the raw assets' keys, models group by folder."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
+
+# The event loader asset (raw_events/messages) writes raw_events.rejects as well.
+SOURCE_TABLE_OWNERS = {("raw_events", "rejects"): ("raw_events", "messages")}
+
+
+class InteractionDbtTranslator(DagsterDbtTranslator):
+    """Source `raw_stripe.customers` → `raw_stripe/customers` (the sync asset's key); models keep their name
+    as key and are grouped by folder: staging, intermediate, funnels, engagement, identity, audiences."""
+
+    def __init__(self) -> None:
+        super().__init__(settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
+
+    def get_asset_spec(self, manifest: Mapping[str, Any], unique_id: str, project: Any) -> dg.AssetSpec:
+        spec = super().get_asset_spec(manifest, unique_id, project)
+        props = self.get_resource_props(manifest, unique_id)
+        if props["resource_type"] == "source":
+            owner = SOURCE_TABLE_OWNERS.get((props["source_name"], props["name"]))
+            return spec.replace_attributes(
+                key=dg.AssetKey(list(owner or (props["source_name"], props["name"])))
+            )
+        return spec.replace_attributes(group_name=group_for(props.get("fqn", [])))
+
+
+def group_for(fqn: list[str]) -> str:
+    """`[project, 'marts', 'funnels', model]` → 'funnels'; `[project, 'staging', 'stripe', model]` →
+    'staging'; seeds (no folder) → 'seeds'."""
+    folders = fqn[1:-1]
+    if not folders:
+        return "seeds"
+    return folders[1] if folders[0] == "marts" and len(folders) > 1 else folders[0]

@@ -34,16 +34,21 @@ VENDORS = {
 def create_app(state: SandboxState | None = None, faults: Faults | None = None) -> Starlette:
     state = state or SandboxState()
     faults = faults or Faults(seed=state.seed)
+    attach_vendors(state)
     mounts = [Mount("/_sandbox", routes=control.routes(state, faults))]
-    for prefix, module in VENDORS.items():
-        attach = getattr(module, "attach", None)
-        if attach is not None:
-            attach(state)
-        mounts.append(Mount(f"/{prefix}", routes=module.routes(state)))
+    mounts += [Mount(f"/{prefix}", routes=module.routes(state)) for prefix, module in VENDORS.items()]
     app = Starlette(routes=mounts)
     app.state.sandbox = state
     app.state.faults = faults
     return _ClockAndCounts(FaultMiddleware(app, faults), state)
+
+
+def attach_vendors(state: SandboxState) -> None:
+    """Give every vendor that keeps state its piece of ``state`` (idempotent)."""
+    for module in VENDORS.values():
+        attach = getattr(module, "attach", None)
+        if attach is not None:
+            attach(state)
 
 
 def seed_from_story(state: SandboxState, seed: int, size: int, now: datetime | None = None) -> bool:
@@ -53,6 +58,7 @@ def seed_from_story(state: SandboxState, seed: int, size: int, now: datetime | N
     except ImportError:
         log.warning("demo story generator not available; the sandbox starts empty")
         return False
+    attach_vendors(state)
     generated = story.generate_story(seed=seed, size=size, now=now)
     with state.lock:
         for key, objects in generated.objects.items():

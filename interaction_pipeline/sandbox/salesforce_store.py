@@ -100,7 +100,7 @@ class SalesforceStore:
     def describe(self, collection: str) -> list[str]:
         records = self._type(collection)
         fields = dict.fromkeys(STANDARD_FIELDS)
-        for record in itertools.islice(records.objects.values(), 200):
+        for record in records.objects.values():
             fields.update(dict.fromkeys(k for k in record if k not in ("attributes", "_stamp")))
         return list(fields)
 

@@ -98,3 +98,16 @@ def test_pagination_reads_thousands_of_objects_100_per_page(sandbox, warehouse):
     )
     assert_table_matches_sandbox(warehouse, sandbox.state, "stripe", "customers")
     assert_table_matches_sandbox(warehouse, sandbox.state, "zendesk", "tickets")
+
+
+def test_a_sandbox_seeded_from_the_demo_story_syncs_into_equal_tables(monkeypatch, pipeline_home, warehouse):
+    from interaction_pipeline.sandbox.server import run_sandbox
+
+    with run_sandbox(seed=42, size=300) as seeded:
+        monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", seeded.url)
+        seeded.state.clock.offset_seconds += 120
+        outcomes = sync_targets(warehouse, parse_targets(None), http_settings=FAST_HTTP)
+        assert [outcome.error for outcome in outcomes] == [None] * len(ALL_COLLECTIONS)
+        assert sum(outcome.report.written for outcome in outcomes) > 1_000
+        for source, collection in ALL_COLLECTIONS:
+            assert_table_matches_sandbox(warehouse, seeded.state, source, collection)

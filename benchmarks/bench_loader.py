@@ -140,14 +140,20 @@ def _loader(spool_dir: Path, database: Path) -> tuple[float, int]:
 
 def run(quick: bool) -> list[dict]:
     messages = QUICK_MESSAGES if quick else FULL_MESSAGES
+    # Best of two alternating rounds on the full run: the machine is shared, and one noisy round should not
+    # decide the ratio.
+    rounds = 1 if quick else 2
+    bare_seconds, loader_seconds = float("inf"), float("inf")
     with tempfile.TemporaryDirectory(prefix="bench_loader_") as tmp:
         root = Path(tmp)
         lines = write_spool(root / "spool", messages)
         files = sorted(str(path) for path in (root / "spool" / "events").rglob("*.ndjson"))
-        bare_seconds = _bare_read_json(files, root / "bare.duckdb")
-        loader_seconds, loaded = _loader(root / "spool", root / "loader.duckdb")
-    if loaded != messages:
-        raise AssertionError(f"loader kept {loaded} rows, expected {messages} unique messages")
+        for round_number in range(rounds):
+            bare_seconds = min(bare_seconds, _bare_read_json(files, root / f"bare{round_number}.duckdb"))
+            seconds, loaded = _loader(root / "spool", root / f"loader{round_number}.duckdb")
+            loader_seconds = min(loader_seconds, seconds)
+            if loaded != messages:
+                raise AssertionError(f"loader kept {loaded} rows, expected {messages} unique messages")
     return [
         {
             "benchmark": "loader",

@@ -7,3 +7,12 @@
 {% macro epoch_seconds_to_timestamp(expression) -%}
     {{ dbt.dateadd('second', 'cast(' ~ expression ~ ' as ' ~ dbt.type_bigint() ~ ')', "cast('1970-01-01' as " ~ dbt.type_timestamp() ~ ")") }}
 {%- endmacro %}
+
+{#- A double-precision float (type_double() is 4-byte FLOAT on DuckDB: too coarse for money and rates). -#}
+{% macro type_double() -%}
+    {{ return(adapter.dispatch('type_double', 'interaction_pipeline')()) }}
+{%- endmacro %}
+
+{% macro default__type_double() -%}double precision{%- endmacro %}
+
+{% macro duckdb__type_double() -%}double{%- endmacro %}

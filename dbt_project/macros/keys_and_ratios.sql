@@ -10,5 +10,5 @@
 
 {#- numerator / denominator, null when the denominator is zero; rounded to 4 places. -#}
 {% macro safe_ratio(numerator, denominator) -%}
-    round(cast({{ numerator }} as {{ dbt.type_float() }}) / nullif({{ denominator }}, 0), 4)
+    round(cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0), 4)
 {%- endmacro %}

@@ -89,7 +89,7 @@ track_interactions as (
         lower(coalesce({{ json_text('properties', 'machine_open') }}, 'false')) in ('true', '1') as has_machine_open_flag,
         {{ dbt.safe_cast(
             "coalesce(" ~ json_text('properties', 'revenue') ~ ", " ~ json_text('properties', 'total') ~ ")",
-            dbt.type_float()) }} as revenue,
+            type_double()) }} as revenue,
         upper({{ json_text('properties', 'currency') }}) as currency,
         {{ json_text('properties', 'order_id') }} as order_id,
         coalesce(
@@ -99,7 +99,7 @@ track_interactions as (
         coalesce(
             {{ json_text('properties', 'agent_name') }}, {{ json_text('properties', 'agentName') }}
         ) as agent_name,
-        {{ dbt.safe_cast(json_text('properties', 'conversation_duration'), dbt.type_float()) }}
+        {{ dbt.safe_cast(json_text('properties', 'conversation_duration'), type_double()) }}
             as conversation_duration_seconds,
         coalesce({{ json_text('properties', 'survey_id') }}, {{ json_text('properties', 'surveyId') }}) as survey_id,
         coalesce(
@@ -107,7 +107,7 @@ track_interactions as (
         ) as survey_type,
         {{ dbt.safe_cast(
             "coalesce(" ~ json_text('properties', 'score') ~ ", " ~ json_text('properties', 'survey_question_answer') ~ ")",
-            dbt.type_float()) }} as survey_score,
+            type_double()) }} as survey_score,
         coalesce(
             {{ json_text('properties', 'experiment_id') }},
             {{ json_text('properties', 'metadata.config') }},
@@ -353,16 +353,16 @@ final as (
         message_variation_name,
         link_url,
         user_agent,
-        cast(revenue as {{ dbt.type_float() }}) as revenue,
+        cast(revenue as {{ type_double() }}) as revenue,
         cast(currency as {{ dbt.type_string() }}) as currency,
         cast(order_id as {{ dbt.type_string() }}) as order_id,
         cast(conversation_id as {{ dbt.type_string() }}) as conversation_id,
         cast(agent_id as {{ dbt.type_string() }}) as agent_id,
         cast(agent_name as {{ dbt.type_string() }}) as agent_name,
-        cast(conversation_duration_seconds as {{ dbt.type_float() }}) as conversation_duration_seconds,
+        cast(conversation_duration_seconds as {{ type_double() }}) as conversation_duration_seconds,
         cast(survey_id as {{ dbt.type_string() }}) as survey_id,
         cast(survey_type as {{ dbt.type_string() }}) as survey_type,
-        cast(survey_score as {{ dbt.type_float() }}) as survey_score,
+        cast(survey_score as {{ type_double() }}) as survey_score,
         cast(experiment_id as {{ dbt.type_string() }}) as experiment_id,
         cast(experiment_name as {{ dbt.type_string() }}) as experiment_name,
         cast(variation_id as {{ dbt.type_string() }}) as variation_id,

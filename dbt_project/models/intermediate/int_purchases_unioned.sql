@@ -57,7 +57,7 @@ final as (
         purchase_source,
         profile_id,
         purchased_at,
-        cast(amount as {{ dbt.type_float() }}) as amount,
+        cast(amount as {{ type_double() }}) as amount,
         currency
     from orders
 
@@ -68,7 +68,7 @@ final as (
         purchase_source,
         profile_id,
         purchased_at,
-        cast(amount as {{ dbt.type_float() }}) as amount,
+        cast(amount as {{ type_double() }}) as amount,
         currency
     from payments
 

@@ -54,9 +54,15 @@ def no_progress(report: SyncReport) -> None:
 
 
 def page_done(
-    report: SyncReport, progress: Progress, records: int, written: int, deleted: int, cursor: dict | None
+    report: SyncReport,
+    progress: Progress,
+    records: int,
+    written: int,
+    deleted: int,
+    cursor: dict | None,
+    pages: int = 1,
 ) -> None:
-    report.pages += 1
+    report.pages += pages
     report.records += records
     report.written += written
     report.deleted += deleted

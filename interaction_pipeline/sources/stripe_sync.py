@@ -31,6 +31,8 @@ from interaction_pipeline.warehouse.object_store import (
 # Resync a little before the horizon: events right at its edge may already be gone.
 HORIZON_MARGIN_SECONDS = 3_600
 EVENT_BATCH = 1_000
+# Pages of 100 are committed ten at a time: one transaction per page would spend most of the time committing.
+COMMIT_OBJECTS = 1_000
 
 
 def sync_stripe_collection(
@@ -77,10 +79,22 @@ def _backfill(
     conn, client: StripeClient, collection: str, cursor: dict, report: SyncReport, progress: Progress
 ) -> dict:
     spec = SPECS[f"stripe/{collection}"]
+    buffered: list[list[dict]] = []
+
+    def flush() -> None:
+        nonlocal cursor
+        objects = [obj for page in buffered for obj in page]
+        cursor = {**cursor, "starting_after": objects[-1]["id"]}
+        written = apply_batch(conn, spec, objects, [False] * len(objects), cursor)
+        page_done(report, progress, len(objects), written, 0, cursor, pages=len(buffered))
+        buffered.clear()
+
     for page in client.list_pages(collection, cursor["starting_after"]):
-        cursor = {**cursor, "starting_after": page[-1]["id"]}
-        written = apply_batch(conn, spec, page, [False] * len(page), cursor)
-        page_done(report, progress, len(page), written, 0, cursor)
+        buffered.append(page)
+        if sum(map(len, buffered)) >= COMMIT_OBJECTS:
+            flush()
+    if buffered:
+        flush()
     events_cursor = {
         "phase": "events",
         "since": cursor["events_from"],

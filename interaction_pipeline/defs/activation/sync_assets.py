@@ -1,0 +1,105 @@
+"""One sync asset per (audience, destination), generated from the audience models' meta.
+
+`activation/<audience>__<destination>` depends on the audience model, writes sync state (so it runs in the
+warehouse pool) and carries blocking checks for the guards: when one fails nothing was sent, and the check
+says why. Run config: `dry_run` (report adds, removes and hashed samples, send nothing), `full_replace`
+(Meta usersreplace) and `allow_large_removal` (override max_removal_share once).
+"""
+
+import dagster as dg
+
+from interaction_pipeline.defs.activation.audience_targets import ActivationPlan
+from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
+from interaction_pipeline.defs.resources import WAREHOUSE_POOL
+from interaction_pipeline.destinations.engine import SyncOutcome, sync_target
+from interaction_pipeline.destinations.spec import SyncTarget
+
+GUARD_DESCRIPTIONS = {
+    "min_size": "The audience has at least the minimum size for this destination.",
+    "max_removal_share": "The sync removes no more than max_removal_share of the confirmed members.",
+    "no_suppressed_members": "No member of this marketing audience is in a suppression audience "
+    "(by profile_id, email or phone).",
+}
+
+
+class SyncConfig(dg.Config):
+    dry_run: bool = False
+    full_replace: bool = False
+    allow_large_removal: bool = False
+
+
+def guard_names(plan: ActivationPlan, target: SyncTarget) -> list[str]:
+    names = ["min_size", "max_removal_share"]
+    if target.audience.purpose == "marketing" and plan.suppressions():
+        names.append("no_suppressed_members")
+    return names
+
+
+def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
+    metadata: dict = {
+        **outcome.metadata(),
+        "endpoint": outcome.endpoint,
+        "sandbox": uses_sandbox,
+        "dry_run": outcome.dry_run,
+        "sync_id": outcome.sync_id,
+    }
+    if outcome.blocked:
+        metadata["blocked"] = outcome.blocked
+    if outcome.dry_run:
+        metadata["sample_adds"] = dg.MetadataValue.json(outcome.sample_adds)
+        metadata["sample_removes"] = dg.MetadataValue.json(outcome.sample_removes)
+    return metadata
+
+
+def build_sync_asset(plan: ActivationPlan, target: SyncTarget) -> dg.AssetsDefinition:
+    key = plan.sync_key(target)
+    resource_key = RESOURCE_KEYS[target.destination]
+    guards = guard_names(plan, target)
+    suppressions = plan.suppressions() if "no_suppressed_members" in guards else []
+
+    @dg.asset(
+        key=key,
+        deps=[plan.model_keys[target.audience.name]],
+        group_name="activation",
+        pool=WAREHOUSE_POOL,
+        required_resource_keys={"warehouse", resource_key},
+        check_specs=[
+            dg.AssetCheckSpec(name, asset=key, blocking=True, description=GUARD_DESCRIPTIONS[name])
+            for name in guards
+        ],
+        description=f"Syncs audience {target.audience.model} ({target.audience.purpose}) to "
+        f"{target.destination}: only adds and removes against the confirmed membership.",
+        metadata={"audience": target.audience.model, "destination": target.destination},
+        tags={"interaction_pipeline/destination": target.destination},
+    )
+    def sync_audience(context: dg.AssetExecutionContext, config: SyncConfig) -> dg.MaterializeResult:
+        resource = getattr(context.resources, resource_key)
+        with context.resources.warehouse.get_connection() as conn:
+            outcome = sync_target(
+                conn,
+                target,
+                resource.destination(),
+                suppressions=suppressions,
+                dry_run=config.dry_run,
+                full_replace=config.full_replace,
+                allow_large_removal=config.allow_large_removal,
+            )
+        if outcome.blocked:
+            context.log.error(f"sync refused: {outcome.blocked}")
+        checks = [
+            dg.AssetCheckResult(
+                check_name=name,
+                passed=outcome.guards.get(name) is None,
+                metadata={"reason": outcome.guards.get(name) or "passed"},
+            )
+            for name in guards
+        ]
+        return dg.MaterializeResult(
+            metadata=outcome_metadata(outcome, resource.uses_sandbox), check_results=checks
+        )
+
+    return sync_audience
+
+
+def build_activation_assets(plan: ActivationPlan) -> list[dg.AssetsDefinition]:
+    return [build_sync_asset(plan, target) for target in plan.targets]

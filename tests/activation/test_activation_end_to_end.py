@@ -65,7 +65,7 @@ def run_sensor_requests(defs, instance, cursor):
 
 def test_audience_change_flows_from_dbt_through_the_sensor_to_every_destination(activation_env):
     project_dir, url, warehouse = activation_env
-    fixture_models, plan, defs, resources = build_definitions(project_dir)
+    fixture_models, _plan, defs, resources = build_definitions(project_dir)
     sync_assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a is not fixture_models]
     with dg.DagsterInstance.ephemeral() as instance:
         assert isinstance(run_sensor_requests(defs, instance, None), dg.SkipReason)
@@ -121,7 +121,7 @@ def test_audience_change_flows_from_dbt_through_the_sensor_to_every_destination(
         assert "u4" not in hooked["audiences"]["fixture_vips"] and hooked["events"]["Audience Exited"] == 1
         with duckdb.connect(str(warehouse), read_only=True) as conn:
             removed = conn.execute(
-                "select sum(rows) from pipeline.audience_sync_log where level = 'batch' and action = 'remove' "
-                "and audience = 'fixture_vips' and status = 'accepted'"
+                "select sum(rows) from pipeline.audience_sync_log "
+                "where level = 'batch' and action = 'remove' and audience = 'fixture_vips' and status = 'accepted'"
             ).fetchall()[0][0]
         assert removed == 3  # one removal on each of meta, google_ads and the webhook

@@ -122,6 +122,7 @@ def test_audience_change_flows_from_dbt_through_the_sensor_to_every_destination(
         with duckdb.connect(str(warehouse), read_only=True) as conn:
             removed = conn.execute(
                 "select sum(rows) from pipeline.audience_sync_log "
-                "where level = 'batch' and action = 'remove' and audience = 'fixture_vips' and status = 'accepted'"
+                "where level = 'batch' and action = 'remove' and audience = 'fixture_vips' "
+                "and status = 'accepted'"
             ).fetchall()[0][0]
         assert removed == 3  # one removal on each of meta, google_ads and the webhook

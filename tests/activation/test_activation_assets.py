@@ -19,7 +19,8 @@ def write_audiences(warehouse: Path, promo_emails: list[str], hold_emails: list[
         conn.execute("create schema if not exists audiences")
         for table, emails in (("aud_promo", promo_emails), ("aud_hold", hold_emails)):
             conn.execute(
-                f"create or replace table audiences.{table} (profile_id varchar, email varchar, phone varchar)"
+                f"create or replace table audiences.{table} "
+                "(profile_id varchar, email varchar, phone varchar)"
             )
             conn.executemany(
                 f"insert into audiences.{table} values (?, ?, null)",

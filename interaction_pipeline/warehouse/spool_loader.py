@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections import Counter
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -29,6 +28,7 @@ from interaction_pipeline.warehouse.spool_files import (
     first_bad_line,
 )
 from interaction_pipeline.warehouse.spool_formats import FORMATS, SpoolFormat
+from interaction_pipeline.warehouse.spool_report import LoadReport, SegmentLoad
 
 # Up to 512 MiB of NDJSON (~700k messages) per transaction bounds the staging table's memory while giving
 # DuckDB enough rows per statement to use every thread (parallelism is per 122,880-row group). Measured on
@@ -44,42 +44,6 @@ class SpoolReconciliationError(RuntimeError):
 
 class SpoolLoadError(RuntimeError):
     """DuckDB refused a chunk although every line in it looks valid; the message names the segments."""
-
-
-@dataclass(frozen=True)
-class SegmentLoad:
-    segment: str
-    kind: str
-    lines: int
-    rows_loaded: int
-    duplicates: int
-
-
-@dataclass
-class LoadReport:
-    segments: list[SegmentLoad] = field(default_factory=list)
-    messages_by_source: Counter = field(default_factory=Counter)
-    duplicates_by_source: Counter = field(default_factory=Counter)
-    rejects_by_source: Counter = field(default_factory=Counter)
-
-    def _total(self, kind: str, attribute: str) -> int:
-        return sum(getattr(load, attribute) for load in self.segments if load.kind == kind)
-
-    @property
-    def lines(self) -> int:
-        return sum(load.lines for load in self.segments)
-
-    @property
-    def rows_loaded(self) -> int:
-        return self._total("events", "rows_loaded")
-
-    @property
-    def duplicates(self) -> int:
-        return self._total("events", "duplicates")
-
-    @property
-    def rejects_loaded(self) -> int:
-        return self._total("rejects", "rows_loaded")
 
 
 def loaded_segment_names(conn: duckdb.DuckDBPyConnection) -> set[str]:
@@ -123,7 +87,11 @@ def _bulk_load_settings(conn: duckdb.DuckDBPyConnection):
 
 
 def _load_chunk(
-    conn: duckdb.DuckDBPyConnection, spool_dir: Path, spool_format: SpoolFormat, chunk: list[Segment], report
+    conn: duckdb.DuckDBPyConnection,
+    spool_dir: Path,
+    spool_format: SpoolFormat,
+    chunk: list[Segment],
+    report: LoadReport,
 ) -> None:
     lines = {segment.name: count_lines(segment.path) for segment in chunk}
     loaded_at = datetime.now(UTC).replace(tzinfo=None)

@@ -12,7 +12,8 @@ from interaction_pipeline import settings
 from interaction_pipeline.defs.ingestion.events_checks import CHECK_SPECS, MESSAGES_KEY, evaluate_checks
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.warehouse.schema import MESSAGES_TABLE
-from interaction_pipeline.warehouse.spool_loader import LoadReport, load_spool
+from interaction_pipeline.warehouse.spool_loader import load_spool
+from interaction_pipeline.warehouse.spool_report import LoadReport
 
 SPOOL_KEY = dg.AssetKey(["collector", "spool"])
 

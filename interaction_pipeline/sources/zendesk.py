@@ -30,8 +30,9 @@ class ExportPage:
 class RequestSpacer:
     """Client-side rate limit: at most ``per_minute`` requests in any 60-second window (0 = unlimited)."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, window: float = 60.0) -> None:
         self.per_minute = per_minute
+        self.window = window
         self.sent: list[float] = []
         self.lock = threading.Lock()
         self.seconds_waited = 0.0
@@ -41,9 +42,9 @@ class RequestSpacer:
             return
         with self.lock:
             now = time.monotonic()
-            self.sent = [moment for moment in self.sent if now - moment < 60.0]
+            self.sent = [moment for moment in self.sent if now - moment < self.window]
             if len(self.sent) >= self.per_minute:
-                pause = 60.0 - (now - self.sent[0])
+                pause = self.window - (now - self.sent[0])
                 self.seconds_waited += pause
                 time.sleep(pause)
             self.sent.append(time.monotonic())

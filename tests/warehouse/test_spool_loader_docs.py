@@ -21,8 +21,7 @@ def blocks(language: str) -> list[str]:
     return re.findall(rf"```{language}\n(.*?)```", DOC.read_text(), flags=re.DOTALL)
 
 
-def loaded_warehouse(directory: Path) -> Path:
-    spool = directory / "spool"
+def write_spool(spool: Path) -> None:
     for kind, line in (
         (
             "events",
@@ -50,6 +49,11 @@ def loaded_warehouse(directory: Path) -> Path:
         folder = spool / kind / "2026-11-29"
         folder.mkdir(parents=True)
         (folder / "20261129T100000000000Z-aaaaaaaa.ndjson").write_text(json.dumps(line) + "\n")
+
+
+def loaded_warehouse(directory: Path) -> Path:
+    spool = directory / "spool"
+    write_spool(spool)
     database = directory / "data" / "warehouse.duckdb"
     database.parent.mkdir()
     with duckdb.connect(str(database)) as conn:
@@ -84,12 +88,13 @@ def test_the_documented_manual_load_loads_the_spool(tmp_path, monkeypatch):
     monkeypatch.setenv("INTERACTION_PIPELINE_HOME", str(home))
     monkeypatch.delenv("INTERACTION_PIPELINE_WAREHOUSE", raising=False)
     monkeypatch.delenv("DAGSTER_HOME", raising=False)
-    loaded_warehouse(tmp_path)
-    (tmp_path / "spool").rename(home / "spool")
+    write_spool(home / "spool")
     (script,) = [block for block in blocks("bash") if "dagster job execute" in block]
     script = script.replace(".venv/bin/", str(Path(sys.executable).parent) + "/")
 
-    result = subprocess.run(["bash", "-ec", script], cwd=settings.PROJECT_ROOT, capture_output=True, text=True)
+    result = subprocess.run(
+        ["bash", "-ec", script], cwd=settings.PROJECT_ROOT, capture_output=True, text=True
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-3000:]
 
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as conn:

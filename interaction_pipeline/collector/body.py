@@ -54,14 +54,18 @@ class _Inflater:
         return b"".join(self.parts)
 
 
-async def read_body(scope: dict, receive, limit: int) -> tuple[bytes, bytes]:
-    """Return (decoded body, raw body) or raise :class:`BodyError`."""
-    encoding = b""
-    for name, value in scope["headers"]:
-        if name == b"content-length" and value.isdigit() and int(value) > limit:
-            raise _too_large(limit, "the request body", b"")
-        if name == b"content-encoding":
-            encoding = value.strip().lower()
+async def read_body(
+    receive, limit: int, content_length: bytes | None, encoding: bytes
+) -> tuple[bytes, bytes]:
+    """Return (decoded body, raw body) or raise :class:`BodyError`.
+
+    ``content_length`` and ``encoding`` are the raw header values (the caller has already scanned the
+    headers once); an announced length over the limit is refused before reading anything.
+    """
+    if content_length is not None and content_length.isdigit() and int(content_length) > limit:
+        raise _too_large(limit, "the request body", b"")
+    if encoding:
+        encoding = encoding.strip().lower()
     if encoding not in (b"", b"identity", b"gzip"):
         raise BodyError(415, "unsupported_encoding", "Content-Encoding must be gzip or identity")
     inflater = _Inflater(limit) if encoding == b"gzip" else None

@@ -15,7 +15,7 @@ from interaction_pipeline.collector.auth import write_key_from_authorization, wr
 from interaction_pipeline.collector.body import BodyError, read_body
 from interaction_pipeline.collector.committer import Overloaded
 from interaction_pipeline.collector.config import MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES
-from interaction_pipeline.collector.enrichment import enrich
+from interaction_pipeline.collector.enrichment import Arrival, enrich
 from interaction_pipeline.collector.rejects import encode_lines, reject_record
 from interaction_pipeline.collector.responses import error_body, send_json
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
@@ -76,10 +76,15 @@ class IngestEndpoint:
         self.limit = MAX_MESSAGE_BYTES if message_type else MAX_REQUEST_BYTES
 
     async def __call__(self, scope, receive, send) -> None:
-        authorization = origin = None
+        authorization = origin = content_length = None
+        encoding = b""
         for name, value in scope["headers"]:
             if name == b"authorization":
                 authorization = value
+            elif name == b"content-length":
+                content_length = value
+            elif name == b"content-encoding":
+                encoding = value
             elif name == b"origin":
                 origin = value.decode("latin-1")
         registry = self.state.registry
@@ -94,7 +99,7 @@ class IngestEndpoint:
         header_key = write_key_from_authorization(authorization)
         source = registry.authenticate(header_key) if header_key else None
         try:
-            body, raw = await read_body(scope, receive, self.limit)
+            body, raw = await read_body(receive, self.limit, content_length, encoding)
         except BodyError as error:
             return await self._refuse(send, scope, received_at, source, cors_headers, error)
         fault = self.state.fault_hook(scope) if self.state.fault_hook else None
@@ -126,13 +131,14 @@ class IngestEndpoint:
     async def _accept(self, send, scope, received, received_at, source, payload, messages, headers, size):
         client = scope.get("client")
         client_ip = client[0] if client else None
-        batch_fields = payload if self.message_type is None else {}
+        batch = payload if self.message_type is None else None
+        arrival = Arrival.of(received, received_at, source, client_ip, batch)
         check_size = self.message_type is None and size > MAX_MESSAGE_BYTES
         accepted, lines, rejects, errors = [], [], [], []
         for index, message in enumerate(messages):
             found = _message_problem(message, check_size)
             if found is None:
-                enriched = enrich(message, batch_fields, received, source, client_ip)
+                enriched = enrich(message, arrival)
                 accepted.append(enriched)
                 lines.append(orjson.dumps(enriched))
                 continue

@@ -162,7 +162,7 @@ class Registry:
         self.path = path
         self._signature: tuple | None = None
         self._checked_at = 0.0
-        self._by_digest: dict[bytes, Source] = {}
+        self._by_digest: dict[bytes, tuple[bytes, Source]] = {}
         self.sources: list[Source] = []
         self.reload_if_changed(force=True)
 
@@ -180,9 +180,11 @@ class Registry:
             return
         self._signature = signature
         self.sources = load_sources(self.path) if signature else []
-        self._by_digest = {
-            bytes.fromhex(entry["sha256"]): source for source in self.sources for entry in source.write_keys
-        }
+        self._by_digest = {}
+        for source in self.sources:
+            for entry in source.write_keys:
+                stored = bytes.fromhex(entry["sha256"])
+                self._by_digest[stored] = (stored, source)
 
     def authenticate(self, write_key: str) -> Source | None:
         """The source owning this key, or None.
@@ -192,13 +194,8 @@ class Registry:
         """
         self.reload_if_changed()
         presented = digest(write_key)
-        source = self._by_digest.get(presented)
-        if source is None:
-            return None
-        for entry in source.write_keys:
-            if hmac.compare_digest(bytes.fromhex(entry["sha256"]), presented):
-                return source
-        return None
+        stored, source = self._by_digest.get(presented, (b"", None))
+        return source if source is not None and hmac.compare_digest(stored, presented) else None
 
     def allows_origin_anywhere(self, origin: str) -> bool:
         """For CORS preflights, which carry no key: is the origin allowed by any source?"""

@@ -1,0 +1,242 @@
+"""The collector's throughput with durable (fsynced) acknowledgement, against a bare Starlette endpoint.
+
+Both apps run in one uvicorn worker each (started the same way, one after the other, in the same run) and are
+driven by a load generator in another process: `wrk` when installed (`apt-get install wrk`), else a small
+multi-process keep-alive `http.client` client. Figures:
+- single-message `POST /v1/track` requests/s, baseline = the bare endpoint that only parses the JSON
+  (target: at least 65% of it);
+- `POST /v1/batch` with 100 messages: messages/s (target: at least 50,000).
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import multiprocessing
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import orjson
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+async def _parse_only(request: Request) -> JSONResponse:
+    orjson.loads(await request.body())
+    return JSONResponse({"success": True})
+
+
+# The baseline: a Starlette endpoint that parses the JSON body and answers, nothing else.
+bare_app = Starlette(routes=[Route("/v1/track", _parse_only, methods=["POST"])])
+
+
+def _message(number: int) -> dict:
+    return {
+        "type": "track",
+        "userId": f"user-{number}",
+        "event": "Email Opened",
+        "messageId": f"bench-{number:012d}",
+        "timestamp": "2026-11-29T10:15:00.123Z",
+        "properties": {
+            "campaign_id": "cmp_8f2a", "campaign_name": "Winter sale", "dispatch_id": "d_91c0",
+            "message_variation_id": "mv_1", "send_id": "s_44", "app_id": "app_braze", "machine_open": None,
+            "user_agent": "Mozilla/5.0 (Macintosh; Intel Mac OS X 14_2) AppleWebKit/605.1.15",
+        },
+        "context": {"traits": {"email": f"user{number}@example.com"}, "integration": {"name": "braze"}},
+    }  # fmt: skip
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _serve(app_path: str, port: int, env: dict, factory: bool = False) -> subprocess.Popen:
+    command = [sys.executable, "-m", "uvicorn", app_path, "--port", str(port), "--no-access-log"]
+    command += ["--log-level", "warning", *(["--factory"] if factory else [])]
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.05)
+    process.kill()
+    raise RuntimeError(f"{app_path} did not start")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+
+
+def _wrk(url: str, body: bytes, headers: dict, seconds: float, connections: int, work: Path) -> float:
+    script = work / "request.lua"
+    lines = ['wrk.method = "POST"', f"wrk.body = {_lua_string(body)}"]
+    lines += [
+        f"wrk.headers[{_lua_string(k.encode())}] = {_lua_string(v.encode())}" for k, v in headers.items()
+    ]
+    script.write_text("\n".join(lines) + "\n")
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s", "-s", str(script), url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    if "Non-2xx" in output:
+        raise RuntimeError(f"non-2xx answers during the benchmark:\n{output}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
+
+
+def _lua_string(value: bytes) -> str:
+    return '"' + "".join(f"\\{byte}" for byte in value) + '"'
+
+
+def _client_worker(
+    port: int, path: str, body: bytes, headers: dict, until: float, connections: int, out
+) -> None:
+    import threading
+
+    counts = [0] * connections
+
+    def loop(slot: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port)
+        while time.monotonic() < until:
+            connection.request("POST", path, body, headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status == 200:
+                counts[slot] += 1
+
+    threads = [threading.Thread(target=loop, args=(slot,)) for slot in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    out.put(sum(counts))
+
+
+def _python_load(url: str, body: bytes, headers: dict, seconds: float, connections: int) -> float:
+    port, path = int(url.split(":")[2].split("/")[0]), "/" + url.split("/", 3)[3]
+    queue = multiprocessing.Queue()
+    until = time.monotonic() + seconds
+    workers = [
+        multiprocessing.Process(
+            target=_client_worker, args=(port, path, body, headers, until, connections // 4, queue)
+        )
+        for _ in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    total = sum(queue.get() for _ in workers)
+    for worker in workers:
+        worker.join()
+    return total / seconds
+
+
+def _load(url: str, body: bytes, headers: dict, seconds: float, connections: int, work: Path) -> float:
+    if shutil.which("wrk"):
+        return _wrk(url, body, headers, seconds, connections, work)
+    return _python_load(url, body, headers, seconds, connections)
+
+
+def run(quick: bool) -> list[dict]:
+    """Both servers run side by side; the load alternates between them in short rounds so that the noise of
+    a shared machine hits both alike, and the best round of each counts."""
+    from interaction_pipeline.collector.registry import create_source
+
+    seconds, rounds = (2.0, 2) if quick else (4.0, 3)
+    connection_counts = (128,) if quick else (64, 128)
+    data_dir = PROJECT_ROOT / "data"
+    work = Path(tempfile.mkdtemp(prefix="bench_collector_", dir=data_dir if data_dir.is_dir() else None))
+    env = {**os.environ, "INTERACTION_PIPELINE_HOME": str(work / "home")}
+    _, key = create_source(work / "home" / "sources.json", "bench", "braze")
+    headers = {
+        "Content-Type": "application/json",
+        "Authorization": "Basic " + base64.b64encode(f"{key}:".encode()).decode(),
+    }
+    single = orjson.dumps(_message(1))
+    batch = orjson.dumps(
+        {"batch": [_message(number) for number in range(100)], "sentAt": "2026-11-29T10:15:01Z"}
+    )
+    bare_port, collector_port = _free_port(), _free_port()
+    bare = _serve("benchmarks.bench_collector:bare_app", bare_port, env)
+    collector = _serve("interaction_pipeline.collector.app:create_app", collector_port, env, factory=True)
+    bare_url, collector_url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{collector_port}"
+    rows = [
+        {
+            "benchmark": "collector",
+            "figure": "append + fdatasync latency on the spool disk (median, context)",
+            "value": _fdatasync_latency_ms(work / "home" / "spool"),
+            "unit": "ms",
+        }
+    ]
+    try:
+        for connections in connection_counts:
+            bare_rps, collector_rps = [], []
+            for _ in range(rounds):
+                bare_rps.append(_load(f"{bare_url}/v1/track", single, headers, seconds, connections, work))
+                collector_rps.append(
+                    _load(f"{collector_url}/v1/track", single, headers, seconds, connections, work)
+                )
+            rows.append(
+                {
+                    "benchmark": "collector",
+                    "figure": f"single-message requests/s, fsynced, {connections} connections",
+                    "value": max(collector_rps),
+                    "unit": "requests/s",
+                    "baseline": max(bare_rps),
+                    "target": ">= 0.65 x bare Starlette JSON endpoint",
+                }
+            )
+        batch_rps = [
+            _load(f"{collector_url}/v1/batch", batch, headers, seconds, 64, work) for _ in range(rounds)
+        ]
+        rows.append(
+            {
+                "benchmark": "collector",
+                "figure": "batches of 100, fsynced, 64 connections",
+                "value": max(batch_rps) * 100,
+                "unit": "messages/s",
+                "target": ">= 50,000 messages/s",
+            }
+        )
+    finally:
+        _stop(bare)
+        _stop(collector)
+        _check_spooled(work / "home")
+        shutil.rmtree(work, ignore_errors=True)
+    return rows
+
+
+def _fdatasync_latency_ms(directory: Path, samples: int = 40) -> float:
+    """Median time of one append + fdatasync on the spool's disk: the floor of a durable acknowledgement."""
+    directory.mkdir(parents=True, exist_ok=True)
+    handle = os.open(directory / "fsync_probe", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+    timings = []
+    try:
+        for _ in range(samples):
+            os.write(handle, b"x" * 600 + b"\n")
+            started = time.perf_counter()
+            os.fdatasync(handle)
+            timings.append((time.perf_counter() - started) * 1000)
+    finally:
+        os.close(handle)
+        os.unlink(directory / "fsync_probe")
+    return sorted(timings)[len(timings) // 2]
+
+
+def _check_spooled(home: Path) -> None:
+    """The benchmark only counts if the collector really spooled what it acknowledged."""
+    segments = list((home / "spool" / "events").glob("*/*.ndjson"))
+    if not segments or list((home / "spool" / "events").glob("*/*.open")):
+        raise RuntimeError("the collector did not close its spool segments")

@@ -34,6 +34,17 @@ class RetryPolicy:
         return min(self.base_delay * (2**attempt), self.max_delay)
 
 
+def _whole_json(response: requests.Response) -> bool:
+    """A 2xx body must parse: a truncated answer says nothing about what the destination accepted."""
+    if not response.content:
+        return True
+    try:
+        response.json()
+    except ValueError:
+        return False
+    return True
+
+
 class HttpSender:
     """A session bound to one base URL that counts its requests."""
 
@@ -68,19 +79,20 @@ class HttpSender:
             self.requests += 1
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except (requests.Timeout, requests.ConnectionError) as error:
-                reason = (
-                    f"{type(error).__name__} after {self.timeout}s"
-                    if isinstance(error, requests.Timeout)
-                    else f"connection failed: {type(error).__name__}"
-                )
+            except requests.Timeout as error:
+                reason = f"{type(error).__name__} after {self.timeout}s"
+            except requests.RequestException as error:  # refused, reset, broken chunked body
+                reason = f"connection failed: {type(error).__name__}"
             else:
-                if response.ok and not (retry_if and retry_if(response)):
+                if response.ok and not _whole_json(response):
+                    reason = f"HTTP {response.status_code} with a truncated or non-JSON body"
+                elif response.ok and not (retry_if and retry_if(response)):
                     return response, retries
-                reason = f"HTTP {response.status_code}: {response.text[:300]}"
-                retryable = response.status_code == 429 or response.status_code >= 500
-                if not retryable and not (retry_if and retry_if(response)):
-                    raise DeliveryError(reason, retries)
+                else:
+                    reason = f"HTTP {response.status_code}: {response.text[:300]}"
+                    retryable = response.status_code == 429 or response.status_code >= 500
+                    if not retryable and not (retry_if and retry_if(response)):
+                        raise DeliveryError(reason, retries)
             retries.append(reason)
             if attempt + 1 < self.policy.attempts:
                 time.sleep(self.policy.delay(attempt, response))

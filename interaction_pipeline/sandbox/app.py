@@ -17,7 +17,16 @@ from email.utils import format_datetime
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from interaction_pipeline.sandbox import control, salesforce_api, stripe_api, zendesk_api
+from interaction_pipeline.sandbox import (
+    braze_api,
+    control,
+    google_ads_api,
+    meta_api,
+    salesforce_api,
+    stripe_api,
+    webhook_api,
+    zendesk_api,
+)
 from interaction_pipeline.sandbox.faults import FaultMiddleware, Faults
 from interaction_pipeline.sandbox.state import SandboxState
 
@@ -28,6 +37,10 @@ VENDORS = {
     "stripe": stripe_api,
     "zendesk": zendesk_api,
     "salesforce": salesforce_api,
+    "meta": meta_api,
+    "google-ads": google_ads_api,
+    "braze": braze_api,
+    "webhook": webhook_api,
 }
 
 

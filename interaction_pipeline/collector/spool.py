@@ -42,6 +42,10 @@ def write_all(handle: int, data: bytes) -> None:
         view = view[written:]
 
 
+def sync_file(handle: int) -> None:
+    os.fdatasync(handle)
+
+
 class SpoolStream:
     """One stream of segments (events or rejects), rotated by size and age. Not thread-safe: one writer."""
 
@@ -52,6 +56,7 @@ class SpoolStream:
         self._handle: int | None = None
         self._path: Path | None = None
         self._size = 0
+        self._synced_size = 0
         self._opened_at = 0.0
 
     def _open(self) -> None:
@@ -64,7 +69,8 @@ class SpoolStream:
         handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         fcntl.flock(handle, fcntl.LOCK_EX)
         fsync_directory(day)
-        self._handle, self._path, self._size, self._opened_at = handle, path, 0, time.monotonic()
+        self._handle, self._path, self._opened_at = handle, path, time.monotonic()
+        self._size = self._synced_size = 0
 
     def append(self, data: bytes) -> None:
         """Write whole lines; on failure undo the partial write so no torn line stays in the segment."""
@@ -82,18 +88,19 @@ class SpoolStream:
     def sync(self) -> None:
         if self._handle is not None:
             try:
-                os.fdatasync(self._handle)
+                sync_file(self._handle)
             except OSError:
                 self._abandon_after_error()
                 raise
+            self._synced_size = self._size
 
     def _abandon_after_error(self) -> None:
-        """Cut the segment back to its last durable size and close it; if even that fails, leave it
-        ``.open`` for crash recovery at the next start (the loader never reads ``.open`` files)."""
+        """Cut the segment back to what the last successful fsync made durable and close it; if even that
+        fails, leave it ``.open`` for crash recovery at the next start (the loader never reads ``.open``)."""
         handle, path = self._handle, self._path
         self._handle = self._path = None
         try:
-            os.ftruncate(handle, self._size)
+            os.ftruncate(handle, self._synced_size)
             os.fsync(handle)
             os.close(handle)
             self._finish(path)

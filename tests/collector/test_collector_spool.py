@@ -101,6 +101,22 @@ def test_a_full_disk_answers_503_with_retry_after_and_nothing_half_written(
     assert events == ["Before", "After"]  # the partial line was cut back, nothing torn
 
 
+def test_a_failed_fsync_answers_503_and_cuts_the_segment_back_to_what_was_durable(
+    live_collector, spool_reader, monkeypatch
+):
+    assert live_collector.post("/v1/track", {"userId": "u", "event": "Durable"}).status == 200
+
+    def failing_sync(handle):
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(spool, "sync_file", failing_sync)
+    response = live_collector.post("/v1/track", {"userId": "u", "event": "Not durable"})
+    assert response.status == 503 and response.headers["retry-after"]
+    monkeypatch.undo()
+    live_collector.stop()
+    assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["Durable"]
+
+
 def test_when_the_spool_cannot_keep_up_the_answer_is_503(live_collector, spool_reader):
     live_collector.state.committer.max_pending_bytes = 10
     response = live_collector.post("/v1/track", {"userId": "u", "event": "Too much"})

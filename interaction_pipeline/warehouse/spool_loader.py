@@ -65,6 +65,7 @@ def load_spool(
     max_chunk_segments: int = MAX_CHUNK_SEGMENTS,
 ) -> LoadReport:
     """Load every closed, not yet loaded segment under `spool_dir`; return what was loaded."""
+    spool_dir = Path(spool_dir).resolve()  # segment names are cut from DuckDB's absolute file names
     report = LoadReport()
     pending = pending_segments(conn, spool_dir)
     with _bulk_load_settings(conn):

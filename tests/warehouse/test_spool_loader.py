@@ -223,3 +223,15 @@ def test_a_numeric_user_id_is_kept_as_text(spool, conn):
     write_segment(spool, "20261129T101500000000Z-aaaaaaaa", [message("m1", userId=12345)])
     load_spool(conn, spool)
     assert rows(conn, "select user_id from raw_events.messages") == [("12345",)]
+
+
+def test_a_relative_spool_path_still_records_segment_names_relative_to_the_spool(spool, conn, monkeypatch):
+    write_segment(spool, "20261129T101500000000Z-aaaaaaaa", [message("m1")])
+    monkeypatch.chdir(spool)
+    load_spool(conn, Path("."))
+    assert rows(conn, "select _spool_segment from raw_events.messages") == [
+        (f"events/{DAY}/20261129T101500000000Z-aaaaaaaa.ndjson",)
+    ]
+    assert rows(conn, "select segment from pipeline.spool_manifest") == [
+        (f"events/{DAY}/20261129T101500000000Z-aaaaaaaa.ndjson",)
+    ]

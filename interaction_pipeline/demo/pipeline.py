@@ -42,29 +42,42 @@ def open_instance() -> dg.DagsterInstance:
 
 
 def activation_keys(definitions: dg.Definitions) -> set[dg.AssetKey]:
-    """The assets that push audiences outward: those the activation job or the sensors' jobs target."""
-    keys: set[dg.AssetKey] = set()
+    """The assets that push audiences outward: those of the product's ``sync_all_audiences`` job."""
     repository = definitions.get_repository_def()
-    for job in repository.get_all_jobs():
-        if job.name == ACTIVATION_JOB or job.name in _sensor_job_names(repository):
-            keys |= set(job.asset_layer.executable_asset_keys)
-    return keys
+    if not repository.has_job(ACTIVATION_JOB):
+        return set()
+    return set(repository.get_job(ACTIVATION_JOB).asset_layer.executable_asset_keys)
 
 
-def _sensor_job_names(repository) -> set[str]:
-    names = set()
+def activation_sensors(definitions: dg.Definitions, keys: set[dg.AssetKey]) -> list[dg.SensorDefinition]:
+    """Sensors whose runs materialize audience pushes."""
+    repository = definitions.get_repository_def()
+    found = []
     for sensor in repository.sensor_defs:
-        for target in sensor.targets:
-            if not target.job_name.startswith("__ASSET_JOB"):
-                names.add(target.job_name)
-    return names
+        jobs = [repository.get_job(target.job_name) for target in sensor.targets]
+        if any(set(job.asset_layer.executable_asset_keys) & keys for job in jobs):
+            found.append(sensor)
+    return found
+
+
+QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
 
 
 def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
     steps = [event for event in result.all_events if event.event_type_value == "STEP_SUCCESS"]
-    failed = [event.step_key for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
-    detail = f"failed steps: {', '.join(failed)}" if failed else ""
+    failures = [event for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
+    detail = "; ".join(
+        f"{event.step_key}: {_first_line(event.event_specific_data.error)}" for event in failures
+    )
     return RunOutcome(name, result.success, result.run_id, len(steps), detail)
+
+
+def _first_line(error) -> str:
+    message = error.message if error is not None else "failed"
+    while error is not None and error.cause is not None and "dagster" in message.lower():
+        error = error.cause
+        message = error.message
+    return message.strip().splitlines()[0][:300] if message.strip() else "failed"
 
 
 def build(definitions: dg.Definitions, instance: dg.DagsterInstance) -> RunOutcome:
@@ -73,7 +86,9 @@ def build(definitions: dg.Definitions, instance: dg.DagsterInstance) -> RunOutco
     selection = dg.AssetSelection.all() - dg.AssetSelection.assets(*excluded)
     job = dg.define_asset_job(BUILD_JOB, selection=selection, tags=DEMO_TAGS)
     merged = dg.Definitions.merge(definitions, dg.Definitions(jobs=[job]))
-    result = merged.resolve_job_def(BUILD_JOB).execute_in_process(instance=instance, raise_on_error=False)
+    result = merged.resolve_job_def(BUILD_JOB).execute_in_process(
+        instance=instance, run_config=QUIET, raise_on_error=False
+    )
     return _outcome("build", result)
 
 
@@ -85,9 +100,7 @@ def activate(
     """Let the audience sensors decide what to push (one evaluation), then run their requests."""
     repository = definitions.get_repository_def()
     outcomes = []
-    for sensor in repository.sensor_defs:
-        if not _sensor_job_names(repository) & {t.job_name for t in sensor.targets}:
-            continue
+    for sensor in activation_sensors(definitions, activation_keys(definitions)):
         context = dg.build_sensor_context(instance=instance, definitions=definitions, sensor_name=sensor.name)
         evaluation = sensor.evaluate_tick(context)
         for request in evaluation.run_requests or []:
@@ -95,7 +108,7 @@ def activate(
             result = job.execute_in_process(
                 instance=instance,
                 asset_selection=request.asset_selection,
-                run_config=request.run_config,
+                run_config={**QUIET, **(request.run_config or {})},
                 tags={**DEMO_TAGS, **request.tags},
                 raise_on_error=False,
             )
@@ -105,7 +118,7 @@ def activate(
                 on_run(outcome)
     if not outcomes and repository.has_job(ACTIVATION_JOB):
         result = repository.get_job(ACTIVATION_JOB).execute_in_process(
-            instance=instance, tags=DEMO_TAGS, raise_on_error=False
+            instance=instance, run_config=QUIET, tags=DEMO_TAGS, raise_on_error=False
         )
         outcomes.append(_outcome(ACTIVATION_JOB, result))
     return outcomes

@@ -82,8 +82,7 @@ def print_summary(console: Console, warehouse: Path, sent: SendReport, received:
             console.print(f"[red]refused by the collector: {dict(sent.failed)}[/] {sent.errors[:3]}")
         columns, rows = chart_data.campaign_rows(connection)
         if rows:
-            shown = [_percent(row) for row in rows]
-            console.print(_table(f"Email funnel per campaign ({chart_data.EMAIL_CAMPAIGNS})", columns, shown))
+            console.print(_funnel_table(columns, rows))
         else:
             console.print("[yellow]no email funnel mart in the warehouse yet[/]")
         console.print(_table("Audiences", ["audience", "members"], audience_sizes(connection)))
@@ -92,6 +91,29 @@ def print_summary(console: Console, warehouse: Path, sent: SendReport, received:
     if received:
         rows = list(received.items())
         console.print(_table("Destination stand-ins received (HTTP requests)", ["path", "requests"], rows))
+
+
+FUNNEL_COLUMNS = {  # mart column -> heading on the console
+    "source_name": "source",
+    "campaign_name": "campaign",
+    "sent": "sent",
+    "delivered": "delivered",
+    "unique_human_openers": "opened",
+    "unique_clickers": "clicked",
+    "conversions": "converted",
+    "open_rate": "open rate",
+    "click_rate": "click rate",
+}
+
+
+def _funnel_table(columns: list[str], rows: list[tuple]) -> Table:
+    positions = [columns.index(column) for column in FUNNEL_COLUMNS]
+    shown = [_percent(tuple(row[p] for p in positions)) for row in rows]
+    table = _table(
+        f"Email funnel per campaign ({chart_data.EMAIL_CAMPAIGNS})", list(FUNNEL_COLUMNS.values()), shown
+    )
+    table.columns[1].no_wrap = True
+    return table
 
 
 def _percent(row: tuple) -> tuple:

@@ -23,12 +23,13 @@ LAST_NAMES = _words("""Adams Alvarez Baker Brown Chen Costa Davis Diaz Evans Fis
 Hughes Ito Jensen Kim Kowalski Larsen Lee Lopez Martin Meyer Moreau Müller Nakamura Nguyen Novak Okafor Olsen
 Patel Perez Rossi Santos Schmidt Silva Smith Suzuki Tanaka Taylor Walker Weber Wilson Young Zhang""")
 MAIL_DOMAINS = ("example.com", "mail.example.org", "inbox.example.net", "post.example.com")
+# Country and phone layout; the digits come from the person's index, so no two people share a number.
 COUNTRIES = (
-    ("US", "+1 415 555 {:04d}"),
-    ("GB", "+44 20 7946 {:04d}"),
-    ("DE", "+49 30 901820{:02d}"),
-    ("FR", "+33 1 09 75 {:04d}"),
-    ("CA", "+1 604 555 {:04d}"),
+    ("US", "+1 415 {0:03d} {1:04d}"),
+    ("GB", "+44 20 {0:04d} {1:04d}"),
+    ("DE", "+49 30 {0:04d}{1:04d}"),
+    ("FR", "+33 1 {0:04d} {1:04d}"),
+    ("CA", "+1 604 {0:03d} {1:04d}"),
 )
 COMPANY_WORDS = _words("""Acme Globex Initech Umbrella Stark Wayne Hooli Vandelay Soylent Tyrell Cyberdyne
 Wonka Oscorp Aperture Gringotts Monarch Nakatomi Prestige Sterling Zenith""")
@@ -85,6 +86,13 @@ def _email(rng: random.Random, first: str, last: str, index: int) -> str:
     return f"{local}@{domain}".upper()
 
 
+def _phone(pattern: str, index: int) -> str:
+    exchange, line = divmod(index, 10_000)
+    if "{0:03d}" in pattern:  # North American exchange codes start at 200
+        return pattern.format(200 + exchange % 800, line)
+    return pattern.format(3000 + exchange, line)  # London 020 3xxx, valid in Paris and Berlin too
+
+
 def make_profile(seed: int, index: int, size: int, now: float) -> Profile:
     """One person: who they are, when they arrived, whether they drifted away, how they read email."""
     rng = profile_rng(seed, index)
@@ -108,9 +116,7 @@ def make_profile(seed: int, index: int, size: int, now: float) -> Profile:
         email=_email(rng, first, last, index),
         first_name=first,
         last_name=last,
-        phone=phone_pattern.format(rng.randrange(100 if "{:02d}" in phone_pattern else 10_000))
-        if rng.random() < 0.6
-        else None,
+        phone=_phone(phone_pattern, index) if rng.random() < 0.6 else None,
         country=country,
         company=rng.randrange(company_count(size)) if business else None,
         first_visit=first_visit,

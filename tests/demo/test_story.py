@@ -164,3 +164,11 @@ def test_reengagement_members_neither_visited_nor_bought_in_the_window(events, t
 def test_ground_truth_is_written_as_json(story, truth, tmp_path):
     path = story.write_ground_truth(tmp_path / "truth.json")
     assert json.loads(path.read_text()) == json.loads(json.dumps(truth))
+
+
+def test_no_two_people_share_an_email_or_a_phone(story):
+    people = list(story.profiles())
+    emails = [person.email.lower() for person in people]
+    phones = [person.phone for person in people if person.phone]
+    assert len(set(emails)) == len(emails)
+    assert len(set(phones)) == len(phones) > story.size // 3

@@ -13,6 +13,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import hmac
+import logging
 import os
 import secrets
 import time
@@ -23,6 +24,8 @@ from pathlib import Path
 import orjson
 
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
+
+logger = logging.getLogger("interaction_pipeline.collector.registry")
 
 KINDS = (
     "braze",
@@ -178,13 +181,21 @@ class Registry:
             signature = None
         if signature == self._signature and not force:
             return
+        try:
+            sources = load_sources(self.path) if signature else []
+            by_digest = {
+                bytes.fromhex(entry["sha256"]): source for source in sources for entry in source.write_keys
+            }
+        except (ValueError, TypeError, KeyError) as error:
+            # A hand-edited file that does not parse: keep serving with the sources we had.
+            logger.error(
+                "cannot read the sources registry %s (%s); keeping the last good one", self.path, error
+            )
+            self._signature = signature
+            return
         self._signature = signature
-        self.sources = load_sources(self.path) if signature else []
-        self._by_digest = {}
-        for source in self.sources:
-            for entry in source.write_keys:
-                stored = bytes.fromhex(entry["sha256"])
-                self._by_digest[stored] = (stored, source)
+        self.sources = sources
+        self._by_digest = {stored: (stored, source) for stored, source in by_digest.items()}
 
     def authenticate(self, write_key: str) -> Source | None:
         """The source owning this key, or None.

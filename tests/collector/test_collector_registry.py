@@ -72,3 +72,11 @@ def test_a_source_created_while_the_collector_runs_is_accepted_without_restart(l
     _wait_for_reload()
     response = live_collector.post("/v1/track", {"writeKey": key, "userId": "u", "event": "e"}, auth=False)
     assert response.status == 200
+
+
+def test_a_registry_file_that_does_not_parse_keeps_the_last_good_sources(live_collector):
+    path = settings.paths().sources_registry
+    path.write_text('{"sources": [ broken')
+    _wait_for_reload()
+    response = live_collector.post("/v1/track", {"userId": "u", "event": "e"})
+    assert response.status == 200

@@ -29,6 +29,11 @@ class RunOutcome:
     run_id: str | None
     steps: int = 0
     detail: str = ""
+    blocked: bool = False  # failed only because a blocking check (a sync guard) said no
+
+    @property
+    def ok(self) -> bool:
+        return self.success or self.blocked
 
 
 def load_definitions() -> dg.Definitions:
@@ -60,7 +65,7 @@ def activation_sensors(definitions: dg.Definitions, keys: set[dg.AssetKey]) -> l
     return found
 
 
-QUIET = {"loggers": {"console": {"config": {"log_level": "ERROR"}}}}
+QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
@@ -69,7 +74,12 @@ def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
     detail = "; ".join(
         f"{event.step_key}: {_first_line(event.event_specific_data.error)}" for event in failures
     )
-    return RunOutcome(name, result.success, result.run_id, len(steps), detail)
+    blocked = bool(failures) and all(_is_check_block(event.event_specific_data.error) for event in failures)
+    return RunOutcome(name, result.success, result.run_id, len(steps), detail, blocked)
+
+
+def _is_check_block(error) -> bool:
+    return error is not None and error.cls_name == "DagsterAssetCheckFailedError"
 
 
 def _first_line(error) -> str:

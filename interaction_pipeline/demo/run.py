@@ -30,7 +30,7 @@ class DemoResult:
 
     @property
     def success(self) -> bool:
-        return not self.sent.failed and all(run.success for run in self.runs)
+        return not self.sent.failed and all(run.ok for run in self.runs)
 
 
 @contextlib.contextmanager
@@ -109,8 +109,15 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
 
 
 def _print_run(console: Console, run: pipeline.RunOutcome) -> None:
-    mark = "[green]✓[/]" if run.success else "[red]✗[/]"
-    console.print(f"{mark} Dagster run {run.name}: {run.steps} steps {run.detail} (run id {run.run_id})")
+    if run.success:
+        console.print(f"[green]✓[/] Dagster run {run.name}: {run.steps} steps succeeded (run {run.run_id})")
+    elif run.blocked:
+        console.print(
+            f"[yellow]![/] Dagster run {run.name}: held back by a sync guard (run {run.run_id}); "
+            "the reason is in the audience sync table below"
+        )
+    else:
+        console.print(f"[red]✗[/] Dagster run {run.name} failed (run {run.run_id}): {run.detail}")
 
 
 def _print_next_steps(console: Console, result: DemoResult) -> None:

@@ -60,8 +60,9 @@ def destination_deliveries(sandbox) -> dict[str, int]:
 
 def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
     table = Table(title=title, title_justify="left")
-    for column in columns:
-        table.add_column(column, justify="right" if column not in columns[:1] else "left")
+    for position, column in enumerate(columns):
+        numeric = bool(rows) and all(isinstance(row[position], int | float | Decimal) for row in rows)
+        table.add_column(column, justify="right" if numeric else "left")
     for row in rows:
         table.add_row(*(f"{value:,}" if isinstance(value, int) else str(value) for value in row))
     return table
@@ -120,11 +121,15 @@ def _percent(row: tuple) -> tuple:
     return tuple(f"{float(value):.1%}" if isinstance(value, float | Decimal) else value for value in row)
 
 
+SYNC_COLUMNS = ("audience", "destination", "status", "members", "added", "removed", "reason")
+
+
 def _sync_log_table(connection) -> Table:
-    cursor = connection.execute("select * from pipeline.audience_sync_log limit 0")
-    columns = [column[0] for column in cursor.description]
-    keys = [c for c in ("audience", "destination", "status") if c in columns]
-    sums = [c for c in ("added", "removed", "members_added", "members_removed", "rows") if c in columns]
-    select = ", ".join(keys + [f"sum({c})::bigint as {c}" for c in sums] + ["count(*) as batches"])
-    rows = connection.execute(f"select {select} from pipeline.audience_sync_log group by all order by all")
-    return _table("Audience syncs (pipeline.audience_sync_log)", [*keys, *sums, "batches"], rows.fetchall())
+    """One row per sync attempt (the log's ``level = 'sync'`` rows), with the numbers from its detail."""
+    rows = connection.execute("""
+        select audience, destination, status,
+               cast(detail ->> 'members' as bigint), cast(detail ->> 'added' as bigint),
+               cast(detail ->> 'removed' as bigint), coalesce(left(reason, 90), '')
+        from pipeline.audience_sync_log where level = 'sync' order by logged_at
+    """).fetchall()
+    return _table("Audience syncs (pipeline.audience_sync_log)", list(SYNC_COLUMNS), rows)

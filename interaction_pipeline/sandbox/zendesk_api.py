@@ -1,10 +1,11 @@
-"""Zendesk stand-in: the cursor-based incremental exports for tickets, users and organizations.
+"""Zendesk stand-in: the incremental exports for tickets, users and organizations.
 
-Mounted at ``/zendesk``. ``GET /api/v2/incremental/<collection>/cursor.json?start_time=<unix>`` then
-``?cursor=<after_cursor>`` until ``end_of_stream``; ``per_page`` up to 1000; items changed within the last
-minute are excluded; ``start_time`` may not be within that minute either. Basic auth
-``{email}/token:{token}``. With rate limits on, 10 requests per minute across the incremental endpoints, then
-429 with ``Retry-After``. Errors are ``{"error": ..., "description": ...}``.
+Mounted at ``/zendesk``. Cursor-based: ``GET /api/v2/incremental/<collection>/cursor.json?start_time=<unix>``
+then ``?cursor=<after_cursor>`` until ``end_of_stream``. Time-based (what organizations offer):
+``GET /api/v2/incremental/<collection>.json?start_time=<unix>`` with ``end_time`` as the next start.
+``per_page`` up to 1000; items changed within the last minute are excluded; ``start_time`` may not be within
+that minute either. Basic auth ``{email}/token:{token}``. With rate limits on, 10 requests per minute across
+the incremental endpoints, then 429 with ``Retry-After``. Errors are ``{"error": ..., "description": ...}``.
 """
 
 from __future__ import annotations
@@ -36,8 +37,8 @@ def error(status: int, name: str, description: str, headers=None):
 def routes(state: SandboxState) -> list[BaseRoute]:
     store = attach(state)
 
-    def incremental_export(request: Request):
-        collection = request.path_params["collection"]
+    def guard(request: Request, collection: str):
+        """The error response for bad auth, unknown or forbidden collections and rate limits, else None."""
         credentials = basic_credentials(request)
         if credentials != (f"{store.email}/token", store.token):
             return json_response({"error": "Couldn't authenticate you"}, 401)
@@ -55,6 +56,13 @@ def routes(state: SandboxState) -> list[BaseRoute]:
                 "Number of allowed incremental export API requests per minute exceeded",
                 headers={"Retry-After": str(wait)},
             )
+        return None
+
+    def incremental_export(request: Request):
+        collection = request.path_params["collection"]
+        refusal = guard(request, collection)
+        if refusal is not None:
+            return refusal
         params = request.query_params
         per_page = bounded_int(params.get("per_page"), 1000, 1, 1000)
         cursor, start_time = params.get("cursor"), params.get("start_time")
@@ -86,4 +94,31 @@ def routes(state: SandboxState) -> list[BaseRoute]:
             }
         )
 
-    return [Route("/api/v2/incremental/{collection}/cursor.json", incremental_export)]
+    def time_based_export(request: Request):
+        collection = request.path_params["collection"]
+        refusal = guard(request, collection)
+        if refusal is not None:
+            return refusal
+        start_time = request.query_params.get("start_time", "")
+        if not start_time.isdigit():
+            return error(400, "InvalidValue", "start_time is required")
+        if int(start_time) > state.clock.now() - FRESHNESS_EXCLUSION_SECONDS:
+            return error(400, "InvalidValue", "Too recent start_time. Use a start_time older than a minute")
+        per_page = bounded_int(request.query_params.get("per_page"), 1000, 1, 1000)
+        with state.lock:
+            items, end_time, end_of_stream = store.export_by_time(collection, int(start_time), per_page)
+        base = str(request.url).split("?")[0]
+        return json_response(
+            {
+                collection: items,
+                "count": len(items),
+                "end_time": end_time,
+                "next_page": None if end_of_stream else f"{base}?start_time={end_time}",
+                "end_of_stream": end_of_stream,
+            }
+        )
+
+    return [
+        Route("/api/v2/incremental/{collection}/cursor.json", incremental_export),
+        Route("/api/v2/incremental/{collection}.json", time_based_export),
+    ]

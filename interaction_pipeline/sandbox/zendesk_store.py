@@ -126,6 +126,19 @@ class ZendeskStore:
         end_of_stream = end >= len(changes) or changes[end][0] > cutoff
         return items, after, end_of_stream
 
+    def export_by_time(self, collection: str, start_time: int, per_page: int):
+        """(items, end_time, end_of_stream) for the time-based export: changes at ``start_time`` or later."""
+        changes = self.changes[collection]
+        start = bisect.bisect_left(changes, (start_time, -1, -1))
+        cutoff = int(self.clock.now()) - FRESHNESS_EXCLUSION_SECONDS
+        end = start
+        while end < len(changes) and end - start < per_page and changes[end][0] <= cutoff:
+            end += 1
+        objects = self.objects[collection]
+        items = [objects[key[2]] for key in changes[start:end]]
+        end_time = changes[end - 1][0] if items else start_time
+        return items, end_time, len(items) < per_page
+
     # -- helpers -------------------------------------------------------------------------------------------
     def _collection(self, collection: str) -> dict[int, dict]:
         if collection not in self.objects:

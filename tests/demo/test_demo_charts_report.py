@@ -49,32 +49,8 @@ def test_markdown_image_embeds_the_svg_as_a_base64_data_uri():
     assert base64.b64decode(markdown[len(prefix) : -1]).decode() == svg
 
 
-def _warehouse_with_marts(path):
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("create schema marts; create schema audiences; create schema pipeline")
-        connection.execute("""
-            create table marts.fct_email_campaign_funnel as select * from (values
-              ('braze', 'Spring Sale', 1000, 970, 30, 250, 110, 30, 2, 8, 0.2577, 0.0309,
-               timestamp '2026-03-01'),
-              ('customerio', 'Tea of the Month', 0, 500, 12, 120, 0, 10, 1, 0, 0.24, 0.02,
-               timestamp '2026-04-01'))
-            t(source_name, campaign_name, sent, delivered, bounced, unique_human_openers, machine_opens,
-              unique_clickers, unsubscribes, conversions, open_rate, click_rate, first_event_at)""")
-        connection.execute("""
-            create table marts.fct_email_funnel_daily as
-            select date '2026-01-05' + (n * 3)::int as event_date, n as human_opens, n // 4 as clicks
-            from range(60) r(n)""")
-        connection.execute("""
-            create table audiences.aud_reengagement as
-            select 'p' || n as profile_id, 'p' || n || '@example.com' as email from range(42) r(n)""")
-        connection.execute("""
-            create table pipeline.audience_sync_log as
-            select 'aud_reengagement' as audience, 'meta' as destination, 42 as added, 0 as removed,
-                   timestamp '2026-11-29 10:00' as synced_at""")
-
-
-def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path):
-    _warehouse_with_marts(tmp_path / "w.duckdb")
+def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path, write_funnel_marts):
+    write_funnel_marts(tmp_path / "w.duckdb")
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
         totals = dict(chart_data.email_funnel_totals(connection))
     assert totals == {
@@ -86,8 +62,8 @@ def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path):
     }
 
 
-def test_report_command_writes_charts_campaigns_audiences_and_sync_history(pipeline_home):
-    _warehouse_with_marts(pipeline_home / "warehouse.duckdb")
+def test_report_command_writes_charts_campaigns_audiences_and_sync_history(pipeline_home, write_funnel_marts):
+    write_funnel_marts(pipeline_home / "warehouse.duckdb")
     result = CliRunner().invoke(report, [])
     assert result.exit_code == 0, result.output
     html = (pipeline_home / "exports" / "report.html").read_text()

@@ -1,0 +1,87 @@
+"""`reporting/email_charts`: the email funnel and weekly engagement as pictures in the Dagster UI.
+
+Reads the funnel marts after dbt builds them and attaches hand-drawn SVG charts as markdown metadata (base64
+data URIs), plus the per-campaign table, so the asset's page shows the story without leaving Dagster.
+"""
+
+from __future__ import annotations
+
+import itertools
+from decimal import Decimal
+
+import dagster as dg
+from dagster_dbt import get_asset_key_for_model
+from dagster_duckdb import DuckDBResource
+
+from interaction_pipeline.defs.resources import WAREHOUSE_POOL
+from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
+from interaction_pipeline.demo import chart_data, charts
+
+FUNNEL_MODELS = (
+    "fct_email_campaign_funnel",
+    "fct_email_funnel_daily",
+    "fct_push_funnel_daily",
+    "fct_in_app_funnel_daily",
+)
+CHECK = "funnel_steps_never_grow"
+
+
+def _cell(value) -> str:
+    """Counts as they are; rates (the only non-integer numbers in the funnel) as percentages."""
+    if isinstance(value, float | Decimal):
+        return f"{float(value):.1%}"
+    return "" if value is None else str(value)
+
+
+def campaign_markdown(columns: list[str], rows: list[tuple], limit: int = 25) -> str:
+    lines = ["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
+    lines += ["| " + " | ".join(_cell(value) for value in row) + " |" for row in rows[:limit]]
+    return "\n".join(lines)
+
+
+def chart_metadata(connection) -> tuple[dict, list[tuple[str, int]]]:
+    funnel = chart_data.email_funnel_totals(connection)
+    weekly = chart_data.weekly_engagement(connection)
+    columns, rows = chart_data.campaign_rows(connection)
+    metadata = {
+        "email_funnel": dg.MetadataValue.md(
+            charts.markdown_image(
+                charts.funnel_svg(funnel, "All email campaigns: unique people per step"), "email funnel"
+            )
+        ),
+        "engagement_over_time": dg.MetadataValue.md(
+            charts.markdown_image(charts.lines_svg(weekly, "Human engagement per week"), "engagement")
+        ),
+        "campaigns": dg.MetadataValue.md(campaign_markdown(columns, rows)),
+        "campaign_count": len(rows),
+        **{f"funnel/{label}": value for label, value in funnel},
+    }
+    return metadata, funnel
+
+
+@dg.asset(
+    key=["reporting", "email_charts"],
+    deps=[get_asset_key_for_model([interaction_pipeline_dbt_assets], model) for model in FUNNEL_MODELS],
+    group_name="reporting",
+    pool=WAREHOUSE_POOL,
+    kinds={"duckdb", "svg"},
+    check_specs=[
+        dg.AssetCheckSpec(
+            CHECK,
+            asset=["reporting", "email_charts"],
+            description="Sent ≥ delivered ≥ opened ≥ clicked across all campaigns.",
+        )
+    ],
+    description="Email funnel and weekly engagement charts (SVG in markdown metadata) from the funnel marts.",
+)
+def email_charts(warehouse: DuckDBResource):
+    with warehouse.get_connection() as connection:
+        metadata, funnel = chart_metadata(connection)
+    counts = [value for _, value in funnel[:4]]
+    ordered = all(earlier >= later for earlier, later in itertools.pairwise(counts))
+    yield dg.MaterializeResult(metadata=metadata)
+    yield dg.AssetCheckResult(
+        check_name=CHECK,
+        passed=bool(funnel) and ordered,
+        metadata={"steps": dg.MetadataValue.json(dict(funnel))},
+    )

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import signal
+import subprocess
+import sys
+import time
+
+import duckdb
 import pytest
 from sources_helpers import FAST_HTTP, assert_table_matches_sandbox, cursors
 
+from interaction_pipeline import settings
 from interaction_pipeline.sandbox.salesforce_store import format_stamp
 from interaction_pipeline.sources.sync import build_client, configured_endpoint, sync_collection
 from interaction_pipeline.warehouse import object_store
@@ -140,3 +147,46 @@ def test_a_failure_between_rows_and_cursor_rolls_back_both(sandbox, warehouse, m
     monkeypatch.setattr(object_store, "write_cursor", real_write_cursor)
     run(warehouse, "stripe", "customers")
     assert_table_matches_sandbox(warehouse, sandbox.state, "stripe", "customers")
+
+
+def test_a_sync_process_killed_hard_resumes_to_the_same_state(sandbox, warehouse, tmp_path):
+    sandbox.state.vendors["stripe"].seed(
+        "customers",
+        [
+            {
+                "id": f"cus_{i:06d}",
+                "object": "customer",
+                "created": 1_700_000_000 + i,
+                "email": f"p{i}@example.com",
+            }
+            for i in range(20_000)
+        ],
+    )
+    # Slow every page a little so the kill lands mid-sync.
+    sandbox.control(
+        "PUT",
+        "/faults",
+        {"rules": {"/stripe/v1/customers": {"rate": 0.05, "kinds": ["503"], "retry_after": 0}}},
+    )
+    database = tmp_path / "killed.duckdb"
+    environment = {**settings.child_environment(), "INTERACTION_PIPELINE_WAREHOUSE": str(database)}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "interaction_pipeline.cli", "sources", "sync", "stripe/customers"],
+        env=environment,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while sandbox.state.requests["/stripe/v1/customers"] < 60 and process.poll() is None:
+        assert time.monotonic() < deadline
+        time.sleep(0.01)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    sandbox.control("DELETE", "/faults")
+
+    conn = duckdb.connect(str(database))
+    stored = conn.execute("select count(*) from raw_stripe.customers").fetchone()[0]
+    assert 0 < stored < 20_000
+    resumed = run(conn, "stripe", "customers")
+    assert resumed.mode == "full (resumed)" and resumed.records == 20_000 - stored
+    assert_table_matches_sandbox(conn, sandbox.state, "stripe", "customers")

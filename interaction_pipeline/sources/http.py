@@ -31,6 +31,10 @@ BODY_FAILURES = (
 class SourceError(Exception):
     """A sync could not finish; the message says which source and why."""
 
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
 
 class SourceAuthError(SourceError):
     """The credentials were rejected: nothing of this source can be synced until the setting is fixed."""
@@ -128,7 +132,8 @@ class HttpClient:
             )
         raise SourceError(
             f"{self.source}: {response.request.method} {_path(response.url)} answered HTTP "
-            f"{response.status_code}: {detail}"
+            f"{response.status_code}: {detail}",
+            response.status_code,
         )
 
 

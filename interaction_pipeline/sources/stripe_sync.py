@@ -17,6 +17,7 @@ from datetime import datetime
 
 import duckdb
 
+from interaction_pipeline.sources.http import SourceError
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
 from interaction_pipeline.sources.stripe import DELETED_EVENT_TYPES, EVENTS_HORIZON_SECONDS, StripeClient
 from interaction_pipeline.sources.tables import SPECS
@@ -89,7 +90,7 @@ def _backfill(
         page_done(report, progress, len(objects), written, 0, cursor, pages=len(buffered))
         buffered.clear()
 
-    for page in client.list_pages(collection, cursor["starting_after"]):
+    for page in _pages_from(client, collection, cursor["starting_after"]):
         buffered.append(page)
         if sum(map(len, buffered)) >= COMMIT_OBJECTS:
             flush()
@@ -107,6 +108,25 @@ def _backfill(
     else:
         apply_batch(conn, spec, [], [], events_cursor)
     return events_cursor
+
+
+def _pages_from(client: StripeClient, collection: str, starting_after: str | None):
+    """List pages after ``starting_after``; from the top if that object has since been deleted.
+
+    Stripe refuses a ``starting_after`` that no longer exists. Reading from the top again only re-upserts
+    objects already stored, and changes made meanwhile still arrive through the events.
+    """
+    pages = client.list_pages(collection, starting_after)
+    try:
+        first = next(pages, None)
+    except SourceError as failure:
+        if starting_after is None or failure.status not in (400, 404):
+            raise
+        pages = client.list_pages(collection, None)
+        first = next(pages, None)
+    if first is not None:
+        yield first
+        yield from pages
 
 
 def _apply_events(

@@ -190,3 +190,16 @@ def test_a_sync_process_killed_hard_resumes_to_the_same_state(sandbox, warehouse
     resumed = run(conn, "stripe", "customers")
     assert resumed.mode == "full (resumed)" and resumed.records == 20_000 - stored
     assert_table_matches_sandbox(conn, sandbox.state, "stripe", "customers")
+
+
+def test_a_resumed_backfill_whose_last_object_was_deleted_starts_over_and_converges(sandbox, warehouse):
+    seed_everything(sandbox.state)
+    with pytest.raises(Killed):
+        run(warehouse, "stripe", "customers", kill_after(1))
+    last_stored = cursors(warehouse)[("stripe", "customers")]["starting_after"]
+    sandbox.state.vendors["stripe"].delete("customers", last_stored)
+
+    resumed = run(warehouse, "stripe", "customers")
+
+    assert resumed.mode == "full (resumed)"
+    assert_table_matches_sandbox(warehouse, sandbox.state, "stripe", "customers")

@@ -68,31 +68,51 @@ message_records as (
 
 observations as (
 
-    select record_id, 'user_id' as identifier_type, user_id as identifier_value, observed_at
+    select
+        record_id,
+        'user_id' as identifier_type,
+        user_id as identifier_value,
+        observed_at
     from message_records
     where user_id is not null
 
     union all
 
-    select record_id, 'anonymous_id' as identifier_type, anonymous_id as identifier_value, observed_at
+    select
+        record_id,
+        'anonymous_id' as identifier_type,
+        anonymous_id as identifier_value,
+        observed_at
     from message_records
     where anonymous_id is not null
 
     union all
 
-    select record_id, 'anonymous_id' as identifier_type, previous_anonymous_id as identifier_value, observed_at
+    select
+        record_id,
+        'anonymous_id' as identifier_type,
+        previous_anonymous_id as identifier_value,
+        observed_at
     from message_records
     where previous_anonymous_id is not null
 
     union all
 
-    select record_id, 'email' as identifier_type, traits_email as identifier_value, observed_at
+    select
+        record_id,
+        'email' as identifier_type,
+        traits_email as identifier_value,
+        observed_at
     from message_records
     where traits_email is not null
 
     union all
 
-    select record_id, 'email' as identifier_type, event_email as identifier_value, observed_at
+    select
+        record_id,
+        'email' as identifier_type,
+        event_email as identifier_value,
+        observed_at
     from message_records
     where event_email is not null
 

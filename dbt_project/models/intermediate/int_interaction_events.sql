@@ -12,7 +12,9 @@
     re-read and replaced, so a rerun changes nothing). -#}
 
 {%- set since_last_run -%}
-    {% if is_incremental() %}where loaded_at >= (select max(loaded_at) from {{ this }}){% endif %}
+    {% if is_incremental() -%}
+        where loaded_at >= (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
+    {%- endif %}
 {%- endset %}
 
 with tracks as (
@@ -86,7 +88,8 @@ track_interactions as (
         ) as message_variation_name,
         coalesce({{ json_text('properties', 'link_url') }}, {{ json_text('properties', 'url') }}) as link_url,
         user_agent,
-        lower(coalesce({{ json_text('properties', 'machine_open') }}, 'false')) in ('true', '1') as has_machine_open_flag,
+        lower(coalesce({{ json_text('properties', 'machine_open') }}, 'false')) in ('true', '1')
+            as has_machine_open_flag,
         {{ dbt.safe_cast(
             "coalesce(" ~ json_text('properties', 'revenue') ~ ", " ~ json_text('properties', 'total') ~ ")",
             type_double()) }} as revenue,
@@ -275,9 +278,9 @@ deliveries as (
 
 ),
 
-{#- An open this soon after its own delivery was fetched by the mailbox provider, not read by a person. -#}
 prefetched_opens as (
 
+    -- An open this soon after its own delivery was fetched by the mailbox provider, not read by a person.
     select distinct keyed.message_id
     from keyed
     inner join deliveries

@@ -43,7 +43,7 @@ last_nps as (
         select
             profile_id,
             survey_score,
-            row_number() over (partition by profile_id order by occurred_at desc, message_id) as answer_rank
+            row_number() over (partition by profile_id order by occurred_at desc, message_id asc) as answer_rank
         from interaction_events
         where action = 'Survey Question Answered' and upper(survey_type) = 'NPS'
     ) as ranked

@@ -7,28 +7,40 @@ with responses as (
 
 ),
 
+counts as (
+
+    select
+        survey_id,
+        survey_type,
+        count(*) as responses,
+        count(score) as scored_responses,
+        avg(score) as average_score,
+        count(case when nps_category = 'promoter' then 1 end) as promoters,
+        count(case when nps_category = 'passive' then 1 end) as passives,
+        count(case when nps_category = 'detractor' then 1 end) as detractors,
+        max(answered_at) as last_answered_at
+    from responses
+    group by survey_id, survey_type
+
+),
+
 final as (
 
     select
         {{ surrogate_key(['survey_id', 'survey_type']) }} as survey_key,
         survey_id,
         survey_type,
-        count(*) as responses,
-        avg(score) as average_score,
-        count(case when nps_category = 'promoter' then 1 end) as promoters,
-        count(case when nps_category = 'passive' then 1 end) as passives,
-        count(case when nps_category = 'detractor' then 1 end) as detractors,
+        responses,
+        average_score,
+        promoters,
+        passives,
+        detractors,
         case
-            when survey_type = 'NPS' then round(
-                100.0 * (
-                    count(case when nps_category = 'promoter' then 1 end)
-                    - count(case when nps_category = 'detractor' then 1 end)
-                ) / nullif(count(score), 0), 1
-            )
+            when survey_type = 'NPS'
+                then round(100.0 * (promoters - detractors) / nullif(scored_responses, 0), 1)
         end as net_promoter_score,
-        max(answered_at) as last_answered_at
-    from responses
-    group by survey_id, survey_type
+        last_answered_at
+    from counts
 
 )
 

@@ -14,7 +14,7 @@ with source as (
 
     select * from {{ source('raw_events', 'messages') }}
     {% if is_incremental() %}
-        where _loaded_at >= (select max(loaded_at) from {{ this }})
+        where _loaded_at >= (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
     {% endif %}
 
 ),

@@ -60,11 +60,29 @@ def _messages(payload: dict, message_type: str | None, body: bytes) -> list:
     return batch
 
 
+TOO_DEEP = ("too_deeply_nested", "the message is nested more than 250 levels deep")
+
+
 def _message_problem(message: object, check_size: bool) -> tuple[str, str] | None:
     found = problem(message)
-    if found is None and check_size and len(orjson.dumps(message)) > MAX_MESSAGE_BYTES:
-        return "message_too_large", f"the message exceeds the 32 KB limit ({MAX_MESSAGE_BYTES:,} bytes)"
+    if found is None and check_size:
+        try:
+            size = len(orjson.dumps(message))
+        except orjson.JSONEncodeError:
+            return TOO_DEEP
+        if size > MAX_MESSAGE_BYTES:
+            return "message_too_large", f"the message exceeds the 32 KB limit ({MAX_MESSAGE_BYTES:,} bytes)"
     return found
+
+
+def _raw_message(message: object) -> bytes:
+    """The rejected message as JSON for the rejects spool, without its write key."""
+    if isinstance(message, dict):
+        message = {key: value for key, value in message.items() if key != "writeKey"}
+    try:
+        return orjson.dumps(message)
+    except orjson.JSONEncodeError:
+        return b"(not shown: nested too deeply to re-encode)"
 
 
 class IngestEndpoint:
@@ -139,16 +157,16 @@ class IngestEndpoint:
             found = _message_problem(message, check_size)
             if found is None:
                 enriched = enrich(message, arrival)
-                accepted.append(enriched)
-                lines.append(orjson.dumps(enriched))
-                continue
+                try:
+                    lines.append(orjson.dumps(enriched))
+                    accepted.append(enriched)
+                    continue
+                except orjson.JSONEncodeError:  # parses (1,024 levels) but too deep to write (254)
+                    found = TOO_DEEP
             code, reason = found
-            raw = (
-                orjson.dumps(message)
-                if not isinstance(message, dict)
-                else orjson.dumps({key: value for key, value in message.items() if key != "writeKey"})
+            rejects.append(
+                reject_record(received_at, code, reason, scope["path"], source, _raw_message(message))
             )
-            rejects.append(reject_record(received_at, code, reason, scope["path"], source, raw))
             errors.append({"index": index, "code": code, "message": reason})
         events_data = b"\n".join(lines) + b"\n" if lines else b""
         try:

@@ -12,6 +12,7 @@ import pytest
 from interaction_pipeline.collector.config import MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES
 
 BIG = "x" * (MAX_MESSAGE_BYTES + 10)
+DEEP = b'{"userId": "u", "event": "e", "properties": {"a": ' + b"[" * 300 + b"]" * 300 + b"}}"
 
 
 def _batch(count: int, size: int = 10) -> bytes:
@@ -30,6 +31,7 @@ CASES = [
     ("bad timestamp", "/v1/track", b'{"userId": "u", "event": "e", "timestamp": "yesterday"}', {}, 400,
      "invalid_timestamp", "ISO-8601"),
     ("missing ids", "/v1/identify", b'{"traits": {}}', {}, 400, "no_user_anon_id", "userId or anonymousId"),
+    ("nested too deeply", "/v1/track", DEEP, {}, 400, "too_deeply_nested", "nested"),
     ("batch not a list", "/v1/batch", b'{"batch": {}}', {}, 400, "invalid_batch", "batch"),
     ("oversize message", "/v1/track", orjson.dumps({"userId": "u", "event": BIG}), {}, 413,
      "request_too_large", "32 KB"),

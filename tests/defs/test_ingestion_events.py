@@ -86,6 +86,9 @@ def test_materializing_loads_new_segments_and_reports_what_it_loaded(pipeline_ho
     assert metadata["rejects_loaded"].value == 1
     assert metadata["segments_loaded"].value == 1
     assert metadata["dagster/row_count"].value == 2
+    columns = [column.name for column in metadata["dagster/column_schema"].value.columns]
+    assert columns[:2] == ["message_id", "type"]
+    assert columns[-2:] == ["_spool_segment", "_loaded_at"]
     rerun = second.asset_materializations_for_node("raw_events__messages")[0].metadata
     assert (rerun["rows_loaded"].value, rerun["segments_loaded"].value, rerun["dagster/row_count"].value) == (
         0,

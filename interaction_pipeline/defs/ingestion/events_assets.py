@@ -26,6 +26,16 @@ collector_spool = dg.AssetSpec(
 )
 
 
+def column_schema(conn, table: str) -> dg.TableSchema:
+    schema, name = table.split(".")
+    rows = conn.execute(
+        "select column_name, data_type from information_schema.columns "
+        "where table_schema = ? and table_name = ? order by ordinal_position",
+        [schema, name],
+    ).fetchall()
+    return dg.TableSchema(columns=[dg.TableColumn(column, data_type) for column, data_type in rows])
+
+
 def load_metadata(report: LoadReport, table_rows: int) -> dict:
     sources = sorted(set(report.messages_by_source) | set(report.rejects_by_source))
     rows = [
@@ -61,12 +71,17 @@ def raw_events_messages(context: dg.AssetExecutionContext, warehouse: DuckDBReso
     with warehouse.get_connection() as conn:
         report = load_spool(conn, settings.paths().spool)
         table_rows = conn.execute(f"select count(*) from {MESSAGES_TABLE}").fetchone()[0]
+        columns = column_schema(conn, MESSAGES_TABLE)
         context.log.info(
             f"loaded {len(report.segments)} segments: {report.rows_loaded} messages, "
             f"{report.duplicates} duplicates, {report.rejects_loaded} rejects"
         )
         check_results = evaluate_checks(conn)
-    return dg.MaterializeResult(metadata=load_metadata(report, table_rows), check_results=check_results)
+    metadata = load_metadata(report, table_rows) | {
+        "dagster/table_name": MESSAGES_TABLE,
+        "dagster/column_schema": columns,
+    }
+    return dg.MaterializeResult(metadata=metadata, check_results=check_results)
 
 
 load_events_job = dg.define_asset_job(

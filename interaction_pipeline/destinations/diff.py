@@ -14,6 +14,7 @@ back through an NDJSON file), so an unchanged audience costs one hash join and n
 
 from __future__ import annotations
 
+import hashlib
 import json
 import tempfile
 from dataclasses import dataclass
@@ -61,47 +62,58 @@ def stage_diff(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> DiffCount
         f"cast({name} as varchar) as {name}" if name in present else f"cast(null as varchar) as {name}"
         for name in IDENTIFIER_COLUMNS
     ]
-    salt = json.dumps([target.audience.identifiers, target.options], sort_keys=True).replace("'", "''")
+    salt = hashlib.md5(json.dumps([target.audience.identifiers, target.options], sort_keys=True).encode())
     fingerprint = "md5(concat_ws(chr(31), '{salt}', {cols}))".format(
-        salt=salt, cols=", ".join(f"coalesce({name}, '')" for name in IDENTIFIER_COLUMNS)
+        salt=salt.hexdigest(), cols=", ".join(f"coalesce({name}, '')" for name in IDENTIFIER_COLUMNS)
     )
+    membership = _membership_source(conn)
+    params = [target.audience.name, target.destination]
     conn.execute(
         f"""
         create or replace temp table _aud as
         select cast(profile_id as varchar) as member_key, {", ".join(selected)}, {fingerprint} as fingerprint
         from {relation}
         where profile_id is not null
-        qualify row_number() over (partition by profile_id) = 1
         """
     )
+    # Payloads stay in the membership table: only the few rows that change need theirs.
     conn.execute(
         f"""
         create or replace temp table _state as
-        select member_key, fingerprint, payload, status from {_membership_source(conn)}
-        where audience = ? and destination = ?
+        select member_key, fingerprint, status from {membership} where audience = ? and destination = ?
         """,
-        [target.audience.name, target.destination],
+        params,
     )
     conn.execute(
-        """
+        f"""
         create or replace temp table _entering as
-        select a.*, s.member_key is not null and s.status = 'confirmed' as is_change, s.payload as old_payload
-        from _aud a left join _state s using (member_key)
+        select a.*, s.member_key is not null and s.status = 'confirmed' as is_change, m.payload as old_payload
+        from _aud a
+        left join _state s using (member_key)
+        left join {membership} m
+            on s.status = 'confirmed' and m.audience = ? and m.destination = ? and m.member_key = s.member_key
         where s.member_key is null or s.fingerprint <> a.fingerprint
-        """
+        qualify row_number() over (partition by a.member_key) = 1
+        """,
+        params,
     )
     conn.execute(
-        """
+        f"""
         create or replace temp table _exiting as
-        select s.member_key, s.fingerprint, s.payload, a.member_key is not null as is_change
-        from _state s left join _aud a using (member_key)
-        where s.status = 'confirmed' and (a.member_key is null or a.fingerprint <> s.fingerprint)
-        """
+        select distinct e.member_key, e.fingerprint, m.payload, e.is_change
+        from (
+            select s.member_key, s.fingerprint, a.member_key is not null as is_change
+            from _state s left join _aud a using (member_key)
+            where s.status = 'confirmed' and (a.member_key is null or a.fingerprint <> s.fingerprint)
+        ) e
+        join {membership} m on m.audience = ? and m.destination = ? and m.member_key = e.member_key
+        """,
+        params,
     )
     members, confirmed, entering, leaving, changed = conn.execute(
         """
         select
-            (select count(*) from _aud),
+            (select count(distinct member_key) from _aud),
             (select count(*) from _state where status = 'confirmed'),
             (select count(*) from _entering),
             (select count(*) from _exiting where not is_change),

@@ -105,7 +105,12 @@ class _Run:
         ).fetchall()[0]
         if total == 0:
             return 0, []
-        self.destination.open(action, total, batches)
+        try:
+            self.destination.open(action, total, batches)
+        except DeliveryError as error:
+            self.log.retries(action, 0, error.retries)
+            self.log.write("batch", "failed", action=f"{action}:open", rows=total, reason=error.reason)
+            return 0, list(range(1, batches + 1))
         accepted: list[int] = []
         failed: list[int] = []
         confirmed = 0
@@ -181,13 +186,14 @@ def _record_invalid_and_refreshed(run: _Run) -> None:
         """,
         [name, dest],
     )
-    conn.execute(
-        f"""
-        delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'invalid'
-        and member_key not in (select member_key from _aud)
-        """,
-        [name, dest],
-    )
+    if conn.execute("select count(*) from _state where status = 'invalid'").fetchall()[0][0]:
+        conn.execute(
+            f"""
+            delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'invalid'
+            and member_key not in (select member_key from _aud)
+            """,
+            [name, dest],
+        )
 
 
 def _samples(conn: duckdb.DuckDBPyConnection, table: str, size: int) -> list[Any]:
@@ -254,7 +260,14 @@ def sync_target(
     run = _Run(conn, target, destination, log, outcome)
     requests_before = destination.request_count()
     if outcome.to_add or outcome.to_remove or full_replace:
-        destination.prepare(conn, target, dry_run=False)
+        try:
+            destination.prepare(conn, target, dry_run=False)
+        except DeliveryError as error:
+            outcome.failed = outcome.to_add + outcome.to_remove
+            outcome.requests = destination.request_count() - requests_before
+            log.retries("prepare", 0, error.retries)
+            log.write("sync", "failed", action="prepare", reason=error.reason, detail=outcome.metadata())
+            return outcome
     if full_replace and destination.supports_replace:
         from interaction_pipeline.destinations.replace import replace_all
 

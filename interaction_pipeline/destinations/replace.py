@@ -17,22 +17,23 @@ if TYPE_CHECKING:
 def replace_all(run: _Run) -> None:
     conn, outcome = run.conn, run.outcome
     rows_per_batch = run.destination.rows_per_batch(run.target)
+    params = [run.target.audience.name, run.target.destination]
     conn.execute(
         f"""
         create or replace temp table _replace as
         select member_key, fingerprint, payload,
                (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
         from (
-            select s.member_key, s.fingerprint, s.payload
-            from _state s join _aud a using (member_key, fingerprint)
-            where s.status = 'confirmed'
+            select m.member_key, m.fingerprint, m.payload
+            from {MEMBERSHIP_TABLE} m join _aud a using (member_key, fingerprint)
+            where m.audience = ? and m.destination = ? and m.status = 'confirmed'
             union all
             select member_key, fingerprint, payload from _adds
         )
-        """
+        """,
+        params,
     )
     total = conn.execute("select count(*) from _replace").fetchall()[0][0]
-    params = [run.target.audience.name, run.target.destination]
     # Replace confirms only when the whole session went through.
     run.destination.confirms_on_close = True
     try:

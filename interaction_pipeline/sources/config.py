@@ -19,7 +19,7 @@ from interaction_pipeline.sandbox.state import (
     SANDBOX_ZENDESK_EMAIL,
     SANDBOX_ZENDESK_TOKEN,
 )
-from interaction_pipeline.sources.http import SourceAuthError
+from interaction_pipeline.sources.http import SourceAuthError, SourceUnavailableError
 
 DEFAULT_SANDBOX_URL = "http://127.0.0.1:8089"
 SANDBOX_ZENDESK_REQUESTS_PER_MINUTE = 0  # the sandbox enforces its own limit when switched on
@@ -51,6 +51,10 @@ class SalesforceEndpoint:
     client_id: str
     client_secret: str
     endpoint: str
+
+    @property
+    def base_url(self) -> str:
+        return self.login_url
 
 
 def _all_or_none(source: str, names: list[str]) -> dict[str, str] | None:
@@ -106,3 +110,23 @@ def salesforce_endpoint() -> SalesforceEndpoint:
         SANDBOX_SALESFORCE_CLIENT_SECRET,
         "sandbox",
     )
+
+
+def check_sandbox(source: str, base_url: str) -> None:
+    """Fail fast, with the fix in the message, when a source without credentials finds no sandbox running."""
+    import requests
+
+    root = sandbox_url()
+    try:
+        requests.get(f"{root}/_sandbox/health", timeout=3).raise_for_status()
+    except requests.RequestException as failure:
+        settings_hint = {
+            "stripe": "STRIPE_API_KEY",
+            "zendesk": "ZENDESK_SUBDOMAIN/ZENDESK_EMAIL/ZENDESK_API_TOKEN",
+            "salesforce": "SALESFORCE_CLIENT_ID/SALESFORCE_CLIENT_SECRET",
+        }[source]
+        raise SourceUnavailableError(
+            f"{source}: no credentials are set ({settings_hint}), so it syncs from the sandbox at "
+            f"{base_url}, which is not answering ({type(failure).__name__}); start it with "
+            "`interaction-pipeline sandbox` or set INTERACTION_PIPELINE_SANDBOX_URL"
+        ) from failure

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import orjson
 import requests
 from requests.adapters import HTTPAdapter
+from urllib3.exceptions import MaxRetryError
 from urllib3.util.retry import Retry
 
 RETRY_STATUSES = (429, 500, 502, 503, 504)
@@ -38,6 +39,10 @@ class SourceError(Exception):
 
 class SourceAuthError(SourceError):
     """The credentials were rejected: nothing of this source can be synced until the setting is fixed."""
+
+
+class SourceUnavailableError(SourceError):
+    """The vendor (or the sandbox) did not answer at all; no collection of it can sync now."""
 
 
 class SourcePermissionError(SourceError):
@@ -98,6 +103,13 @@ class HttpClient:
             try:
                 response = self.session.request(method, url, timeout=timeout, **kwargs)
             except BODY_FAILURES as failure:
+                if failure.args and isinstance(failure.args[0], MaxRetryError):
+                    # urllib3 already retried this with backoff; trying its whole schedule again would only
+                    # multiply the wait.
+                    raise SourceUnavailableError(
+                        f"{self.source}: {_path(url)} is not reachable after {self.settings.attempts} "
+                        f"attempts: {failure.args[0].reason}"
+                    ) from failure
                 problem = f"{type(failure).__name__}: {failure}"
                 continue
             finally:

@@ -1,8 +1,9 @@
 """Run object-source syncs: pick the client for a source, sync one collection, or several in a row.
 
 One client (one HTTP session) per source serves all its collections. In a multi-collection run an
-authentication failure stops that source (every collection would fail the same way) and a permission error or
-any other failure stops only its collection; everything else still syncs and the outcome lists what failed.
+authentication failure or an unreachable vendor stops that source (every collection would fail the same way);
+a permission error or any other failure stops only its collection. Everything else still syncs, and the
+outcomes list what failed.
 """
 
 from __future__ import annotations
@@ -12,7 +13,12 @@ from dataclasses import dataclass
 import duckdb
 
 from interaction_pipeline.sources import config, salesforce, stripe, zendesk
-from interaction_pipeline.sources.http import HttpSettings, SourceAuthError, SourceError
+from interaction_pipeline.sources.http import (
+    HttpSettings,
+    SourceAuthError,
+    SourceError,
+    SourceUnavailableError,
+)
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress
 from interaction_pipeline.sources.salesforce_sync import sync_salesforce_collection
 from interaction_pipeline.sources.stripe_sync import sync_stripe_collection
@@ -104,11 +110,13 @@ def sync_targets(
         try:
             if source not in clients:
                 endpoint = configured_endpoint(source)
+                if endpoint.endpoint == "sandbox":
+                    config.check_sandbox(source, endpoint.base_url)
                 clients[source] = (build_client(source, endpoint, http_settings), endpoint.endpoint)
             client, endpoint_name = clients[source]
             report = sync_collection(conn, source, collection, client, endpoint_name, progress)
             outcomes.append(SyncOutcome(source, collection, report=report))
-        except SourceAuthError as failure:
+        except (SourceAuthError, SourceUnavailableError) as failure:
             auth_failures[source] = str(failure)
             outcomes.append(SyncOutcome(source, collection, error=str(failure)))
         except SourceError as failure:

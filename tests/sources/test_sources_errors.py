@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+
 import pytest
 from sources_helpers import FAST_HTTP, populate
 
@@ -84,3 +86,17 @@ def test_unknown_names_are_refused():
     with pytest.raises(ValueError, match="unknown stripe collection"):
         parse_targets("stripe/coupons")
     assert parse_targets("salesforce.leads") == [("salesforce", "leads")]
+
+
+def test_no_sandbox_running_fails_each_source_at_once_with_the_fix(monkeypatch, pipeline_home, warehouse):
+    for name in ("STRIPE_API_KEY", "ZENDESK_EMAIL", "SALESFORCE_CLIENT_ID"):
+        monkeypatch.delenv(name, raising=False)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        closed_port = probe.getsockname()[1]
+    monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", f"http://127.0.0.1:{closed_port}")
+
+    outcomes = sync_targets(warehouse, parse_targets(None), http_settings=FAST_HTTP)
+
+    assert len(outcomes) == 13
+    assert all("start it with `interaction-pipeline sandbox`" in outcome.error for outcome in outcomes)

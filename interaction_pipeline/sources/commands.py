@@ -64,8 +64,10 @@ def _summary(report: SyncReport) -> str:
 
 def _table(outcomes: list[SyncOutcome]) -> Table:
     table = Table(title=f"object syncs into {settings.paths().warehouse}")
-    for column in ("collection", "endpoint", "mode", "fetched", "written", "deleted", "requests", "seconds"):
-        table.add_column(column, justify="left" if column in ("collection", "endpoint", "mode") else "right")
+    for column in ("collection", "endpoint", "mode"):
+        table.add_column(column, no_wrap=True)
+    for column in ("fetched", "written", "deleted", "requests", "seconds"):
+        table.add_column(column, justify="right")
     for outcome in outcomes:
         report = outcome.report
         if report is None:

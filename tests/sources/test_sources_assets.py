@@ -104,3 +104,19 @@ def test_definitions_carry_the_object_assets_schedule_and_freshness_checks(pipel
     }
     schedule = definitions.get_schedule_def("object_sources_every_3_hours")
     assert schedule.cron_schedule == "0 */3 * * *"
+
+
+def test_rejected_credentials_fail_the_source_assets_without_retries_naming_the_setting(sandbox, tmp_path):
+    populate(sandbox.state, 2)
+    sandbox.state.vendors["stripe"].api_key = "sk_test_rotated"
+
+    result = materialize(
+        tmp_path, dg.DagsterInstance.ephemeral(), selection=[asset_key("stripe", "customers")]
+    )
+
+    assert not result.success
+    failure = next(event for event in result.all_events if event.is_step_failure)
+    assert "stripe: authentication failed (HTTP 401); check STRIPE_API_KEY" in (
+        failure.event_specific_data.error.message
+    )
+    assert not any(event.event_type_value == "STEP_UP_FOR_RETRY" for event in result.all_events)

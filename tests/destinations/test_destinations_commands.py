@@ -28,7 +28,18 @@ def build_audiences(warehouse: Path) -> None:
 def test_preview_shows_adds_and_hashed_rows_without_sending(pipeline_home, monkeypatch):
     monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", "http://127.0.0.1:9")  # nothing listens
     build_audiences(pipeline_home / "warehouse.duckdb")
-    arguments = ["audiences", "preview", "promo", "-d", "meta", "--json", "--manifest", MANIFEST]
+    arguments = [
+        "audiences",
+        "preview",
+        "promo",
+        "-d",
+        "meta",
+        "--sample",
+        "1",
+        "--json",
+        "--manifest",
+        MANIFEST,
+    ]
     result = CliRunner().invoke(main, arguments)
     assert result.exit_code == 0, result.output
     (preview,) = json.loads(result.output)
@@ -38,6 +49,7 @@ def test_preview_shows_adds_and_hashed_rows_without_sending(pipeline_home, monke
         None,
         True,
     )
+    assert len(preview["sample_adds"]) == 1
     assert preview["sample_adds"][0] == {
         "member_key": "p1",
         "payload": [

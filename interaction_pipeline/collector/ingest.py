@@ -170,7 +170,8 @@ class IngestEndpoint:
             errors.append({"index": index, "code": code, "message": reason})
         events_data = b"\n".join(lines) + b"\n" if lines else b""
         try:
-            await self.state.committer.submit(events_data, encode_lines(rejects))
+            if events_data or rejects:
+                await self.state.committer.submit(events_data, encode_lines(rejects))
         except (Overloaded, OSError):
             retry = str(self.state.config.retry_after_seconds).encode()
             body = error_body("unavailable", "the collector cannot store events right now; retry later")

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import json
+import re
+import shutil
+import subprocess
 
 import pytest
 from starlette.requests import Request
 
 from interaction_pipeline.collector.debugger import is_allowed
+from interaction_pipeline.collector.debugger_page import PAGE
 
 TOKEN = "debugger-secret-token"
 
@@ -84,3 +89,81 @@ def test_with_no_token_configured_only_loopback_clients_are_served():
     assert not is_allowed(_request_from("10.1.2.3"), None)
     assert not is_allowed(_request_from("127.0.0.1"), TOKEN)
     assert is_allowed(_request_from("10.1.2.3", [(b"authorization", f"Bearer {TOKEN}".encode())]), TOKEN)
+
+
+HARNESS = """// A minimal DOM and fetch, enough to run the debugger page's script and check what it renders.
+const fs = require("fs");
+const elements = {};
+function element(tag) {
+  return {tag, children: [], _text: "", innerHTML: "", className: "", value: "", length: 1, options: [],
+    get textContent() { return this._text; },
+    set textContent(text) { this._text = text; this.children = []; },  // as in the DOM: replaces children
+    appendChild(child) { this.children.push(child); return child; },
+    add(option) { this.options.push(option); this.length += 1; },
+    set onclick(f) { this._onclick = f; }, get onclick() { return this._onclick; }};
+}
+global.document = {
+  getElementById(id) { return elements[id] || (elements[id] = element("#" + id)); },
+  createElement(tag) { return element(tag); },
+};
+global.Option = function (text, value) { this.text = text; this.value = value; };
+const responses = JSON.parse(fs.readFileSync(process.argv[3], "utf8"));
+global.fetch = async (path) => {
+  const key = Object.keys(responses).find((prefix) => path.startsWith(prefix));
+  return {ok: true, json: async () => responses[key], text: async () => ""};
+};
+const timers = [];
+global.setTimeout = (f) => timers.push(f);
+global.setInterval = () => 0;
+eval(fs.readFileSync(process.argv[2], "utf8"));
+(async () => {
+  await new Promise((resolve) => setImmediate(resolve));
+  await new Promise((resolve) => setImmediate(resolve));
+  const rows = elements.rows;
+  const texts = (row) => row.children.map((cell) => cell.textContent);
+  const out = {eventRows: rows.children.map(texts), status: elements.status.textContent};
+  rows.children[0].onclick();                       // open the first entry: pretty view
+  out.pretty = rows.children[1].children[0].children[0].textContent;
+  elements.view.onclick();                          // raw view
+  out.raw = rows.children[1].children[0].children[0].textContent;
+  elements["tab-rejects"].onclick();
+  out.rejectRows = rows.children.map(texts);
+  out.sources = elements.source.options.map((option) => option.value);
+  out.eventFilter = elements.event.options.map((option) => option.value);
+  console.log(JSON.stringify(out));
+})().catch((error) => { console.error(error); process.exit(1); });
+"""
+
+
+def test_the_page_renders_events_and_rejects_from_the_api(live_collector, tmp_path):
+    """Runs the page's script under node with a minimal DOM, fed with the real API's answers."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.skip("node is not installed")
+    live_collector.post("/v1/track", {"userId": "u-9", "event": "Email Opened", "properties": {"k": 1}})
+    live_collector.post("/v1/track", {"event": "No ids"})
+    answers = {
+        path: live_collector.request("GET", path, headers=_bearer()).json()
+        for path in ("/debugger/api/sources", "/debugger/api/events", "/debugger/api/rejects")
+    }
+    (tmp_path / "page.js").write_text(re.search(r"<script>(.*)</script>", PAGE, re.S).group(1))
+    (tmp_path / "harness.js").write_text(HARNESS)
+    (tmp_path / "answers.json").write_text(json.dumps(answers))
+    result = subprocess.run(
+        [node, str(tmp_path / "harness.js"), str(tmp_path / "page.js"), str(tmp_path / "answers.json")],
+        capture_output=True,
+        text=True,
+        timeout=30,
+    )
+    assert result.returncode == 0, result.stderr
+    shown = json.loads(result.stdout)
+    [row] = shown["eventRows"]
+    assert row[1:] == ["braze-test", "track", "Email Opened", "u-9"]
+    assert shown["pretty"].startswith('analytics.track("Email Opened", {')
+    assert json.loads(shown["raw"])["userId"] == "u-9"
+    assert shown["rejectRows"][0][1:4] == [
+        "braze-test",
+        "no_user_anon_id",
+        "userId or anonymousId is required",
+    ]
+    assert "braze-test" in shown["sources"] and "Email Opened" in shown["eventFilter"]

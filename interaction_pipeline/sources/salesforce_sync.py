@@ -27,8 +27,12 @@ def parse_stamp(stamp: str) -> datetime:
 
 
 def soql_datetime(stamp: str) -> str:
-    """A SystemModstamp as a SOQL datetime literal in UTC with milliseconds (``2026-11-29T10:15:00.123Z``)."""
-    return parse_stamp(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+    """A SystemModstamp as a SOQL datetime literal, in the form Salesforce itself returns.
+
+    ``2026-11-29T10:15:00.123+0000``: UTC with milliseconds, so records later in the same second are not
+    skipped by ``>``.
+    """
+    return parse_stamp(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "+0000"
 
 
 def build_query(sobject: str, fields: list[str], checkpoint: str | None) -> str:

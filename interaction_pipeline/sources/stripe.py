@@ -6,6 +6,7 @@ The API version is pinned so object shapes do not change under the sync when the
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from email.utils import parsedate_to_datetime
 
@@ -105,4 +106,5 @@ class StripeClient:
         """Stripe's clock (from the ``Date`` header of a cheap request), for measuring the Events horizon."""
         self.http.get_json(f"{self.base_url}/v1/events", {"limit": 1}, collection="events")
         date = self.http.last_response.headers.get("Date") if self.http.last_response is not None else None
-        return int(parsedate_to_datetime(date).timestamp()) if date else 0
+        # Without a Date header (a proxy may drop it) our own clock is the best estimate.
+        return int(parsedate_to_datetime(date).timestamp()) if date else int(time.time())

@@ -50,7 +50,11 @@ class CollectorState:
 
 
 async def health(request: Request) -> JSONResponse:
-    return JSONResponse({"status": "ok"})
+    """Liveness, plus the two numbers that show whether the spool keeps up."""
+    committer = request.app.state.collector.committer
+    return JSONResponse(
+        {"status": "ok", "pending_bytes": committer.pending_bytes, "group_commits": committer.commits}
+    )
 
 
 async def not_found(request: Request, exc: Exception) -> JSONResponse:

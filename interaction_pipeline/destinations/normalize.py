@@ -39,6 +39,13 @@ def default_region() -> str:
     return (settings.env("INTERACTION_PIPELINE_DEFAULT_PHONE_REGION", "US") or "US").upper()
 
 
+def region_for(country: str | None) -> str | None:
+    """A row's country as a phone region: only ISO-3166 alpha-2 codes count ("United States" does not)."""
+    if country and re.fullmatch(r"[A-Za-z]{2}", country.strip()):
+        return country.strip().upper()
+    return None
+
+
 def is_sha256_hex(value: str) -> bool:
     return bool(SHA256_HEX.match(value))
 
@@ -68,7 +75,7 @@ def parse_phone(value: str, region: str | None = None) -> phonenumbers.PhoneNumb
     text = value.strip()
     if text.startswith("00"):
         text = "+" + text[2:]
-    region = (region or default_region()).upper()
+    region = region_for(region) or default_region()
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:

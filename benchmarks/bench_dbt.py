@@ -1,0 +1,175 @@
+"""`dbt build` on a generated warehouse, then again after 1% new events (the incremental path).
+
+Events and objects are generated directly in DuckDB SQL (10,000,000 events and 200,000 profiles; `--quick`:
+200,000 events and 4,000 profiles) with the raw tables' contract columns, a realistic mix of partner events
+(email, push, in-app, chat, surveys, experiments, pages, orders, unknown names) and Stripe, Zendesk and
+Salesforce objects. Figures: the full build's seconds, then the incremental build's seconds with the full
+build as baseline (target: at most 15% of it).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DBT_PROJECT = PROJECT_ROOT / "dbt_project"
+DBT = str(Path(sys.executable).parent / "dbt")
+
+EVENT_SQL = """
+insert into raw_events.messages
+with numbered as (
+    select
+        i,
+        hash(i) % 1000 as r,
+        hash(i * 7 + 1) % {profiles} as p,
+        timestamp '{now}' - to_seconds(cast(hash(i * 13 + 5) % {span_seconds} as bigint)) as happened
+    from range({first}, {first} + {count}) as t(i)
+)
+select
+    'bench-' || i as message_id,
+    case when r < 20 then 'identify' when r < 300 then 'page' else 'track' end as type,
+    case
+        when r < 300 then null
+        when r < 350 then 'Order Completed'
+        when r < 450 then 'Email Sent'
+        when r < 530 then 'Email Delivered'
+        when r < 610 then 'Email Opened'
+        when r < 650 then 'Email Link Clicked'
+        when r < 660 then 'Email Soft Bounced'
+        when r < 670 then 'Email Unsubscribed'
+        when r < 720 then 'Push Notification Sent'
+        when r < 760 then 'Push Notification Tapped'
+        when r < 800 then 'In-App Message Viewed'
+        when r < 820 then 'In-App Message Clicked'
+        when r < 840 then 'Live Chat Message Sent'
+        when r < 860 then 'Live Chat Conversation Ended'
+        when r < 900 then 'Survey Question Answered'
+        when r < 940 then 'statsig::experiment_exposure'
+        else 'Product Viewed'
+    end as event,
+    case when r between 20 and 299 then 'Pricing' end as name,
+    case when p % 5 <> 0 then 'u_' || p end as user_id,
+    'a_' || p as anonymous_id,
+    null as group_id,
+    null as previous_id,
+    case
+        when r < 350 then 'website' when r < 820 then 'braze-prod' when r < 860 then 'chatlio-prod'
+        when r < 900 then 'delighted-prod' when r < 940 then 'statsig-prod' else 'website'
+    end as source_name,
+    case
+        when r < 350 then 'website' when r < 820 then 'braze' when r < 860 then 'chatlio'
+        when r < 900 then 'delighted' when r < 940 then 'statsig' else 'website'
+    end as source_kind,
+    happened as timestamp,
+    happened as original_timestamp,
+    happened as sent_at,
+    happened as received_at,
+    json_object('traits', json_object('email', 'user' || p || '@example.com'), 'userAgent',
+                case when i % 10 = 0 then 'Mozilla/5.0' else 'Mozilla/5.0 (iPhone)' end) as context,
+    json_object('campaign_id', 'cmp_' || (p % 40), 'message_variation_id', 'v' || (i % 3), 'revenue',
+                (r % 200) + 0.99, 'conversation_id', 'c' || (i // 4), 'agent_name', 'agent' || (i % 7),
+                'score', r % 11, 'survey_type', 'NPS', 'survey_id', 's1', 'metadata',
+                json_object('config', 'exp_' || (p % 5), 'ruleID', 'v' || (p % 2))) as properties,
+    case when r < 20 then json_object('email', 'user' || p || '@example.com', 'phone', '+1415555' || p) end
+        as traits,
+    '{{}}' as integrations,
+    'bench.ndjson' as _spool_segment,
+    timestamp '{loaded_at}' as _loaded_at
+from numbered
+"""
+
+OBJECT_SQL = [
+    "insert into raw_stripe.products values ('prod_1', '{{}}', now(), false, 'Basic', true, now())",
+    "insert into raw_stripe.prices values "
+    "('price_1', '{{}}', now(), false, 'prod_1', 2000, 'usd', 'month', now())",
+    """insert into raw_stripe.customers select 'cus_' || i, '{{}}', now(), false,
+       'user' || i || '@example.com', 'Customer ' || i, timestamp '{now}' - interval 400 day
+       from range({customers}) as t(i)""",
+    """insert into raw_stripe.subscriptions select 'sub_' || i, '{{}}', now(), false, 'cus_' || i,
+       case when i % 4 = 0 then 'canceled' else 'active' end, 'price_1', 1,
+       timestamp '{now}' - interval 300 day, timestamp '{now}' - interval 10 day,
+       timestamp '{now}' + interval 20 day, null, null
+       from range({customers}) as t(i)""",
+    """insert into raw_stripe.charges select 'ch_' || i, '{{}}', now(), false, 'cus_' || (i % {customers}),
+       null, 2000 + i % 50000, 'usd', 'succeeded', true,
+       timestamp '{now}' - to_seconds(cast(hash(i) % 31536000 as bigint))
+       from range({customers} * 2) as t(i)""",
+    """insert into raw_zendesk.users select i, '{{}}', now(), false, 'user' || i || '@example.com',
+       'u_' || i, 'User ' || i, null, null, 'end-user', now(), now() from range({tickets}) as t(i)""",
+    """insert into raw_zendesk.tickets select i, '{{}}', now(), false, i, null,
+       (['new', 'open', 'pending', 'hold', 'solved', 'closed'])[1 + i % 6], 'normal', 'Help', now(), now()
+       from range({tickets}) as t(i)""",
+    """insert into raw_salesforce.accounts select 'acc_' || i, '{{}}', now(), false, 'Account ' || i,
+       'Retail', now(), now() from range({accounts}) as t(i)""",
+    """insert into raw_salesforce.contacts select 'con_' || i, '{{}}', now(), false,
+       'acc_' || (i % {accounts}), 'user' || i || '@example.com', 'First', 'Last', null, now()
+       from range({accounts} * 5) as t(i)""",
+]
+
+
+def generate(warehouse: Path, events: int, profiles: int, now: str) -> None:
+    sys.path.insert(0, str(PROJECT_ROOT))
+    from tests.fixtures.warehouse_fixture import create_raw_tables
+
+    with duckdb.connect(str(warehouse)) as con:
+        create_raw_tables(con, message_primary_key=False)
+        append_events(con, first=0, count=events, profiles=profiles, now=now, loaded_at=now)
+        sizes = {"customers": profiles // 4, "tickets": profiles // 10, "accounts": max(profiles // 100, 1)}
+        for statement in OBJECT_SQL:
+            con.execute(statement.format(now=now, **sizes))
+
+
+def append_events(con, *, first: int, count: int, profiles: int, now: str, loaded_at: str) -> None:
+    con.execute(
+        EVENT_SQL.format(
+            first=first,
+            count=count,
+            profiles=profiles,
+            now=now,
+            span_seconds=365 * 86400,
+            loaded_at=loaded_at,
+        )
+    )
+
+
+def dbt_build(warehouse: Path, target: Path) -> float:
+    started = time.perf_counter()
+    subprocess.run(
+        [DBT, "build", "--project-dir", str(DBT_PROJECT), "--profiles-dir", str(DBT_PROJECT),
+         "--target-path", str(target), "--vars", json.dumps({"warehouse_path": str(warehouse)})],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return time.perf_counter() - started
+
+
+def run(quick: bool) -> list[dict]:
+    events, profiles = (200_000, 4_000) if quick else (10_000_000, 200_000)
+    with tempfile.TemporaryDirectory(prefix="bench_dbt_") as folder:
+        warehouse, target = Path(folder) / "warehouse.duckdb", Path(folder) / "target"
+        generate(warehouse, events, profiles, now="2026-11-01 00:00:00")
+        full = dbt_build(warehouse, target)
+        with duckdb.connect(str(warehouse)) as con:
+            append_events(
+                con, first=events, count=events // 100, profiles=profiles, now="2026-11-01 06:00:00",
+                loaded_at="2026-11-01 06:00:00",
+            )  # fmt: skip
+        incremental = dbt_build(warehouse, target)
+    label = f"{events:,} events, {profiles:,} profiles"
+    return [
+        {"benchmark": "dbt", "figure": f"full build ({label})", "value": full, "unit": "s"},
+        {
+            "benchmark": "dbt",
+            "figure": "build after +1% events (incremental)",
+            "value": incremental,
+            "unit": "s",
+            "baseline": full,
+            "target": "ratio <= 0.15",
+        },
+    ]

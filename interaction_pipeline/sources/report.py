@@ -21,6 +21,7 @@ class SyncReport:
     requests: int = 0
     seconds: float = 0.0
     http_seconds: float = 0.0
+    store_seconds: float = 0.0  # inside warehouse writes (upserts and cursors)
     cursor: dict | None = None
     started: float = field(default_factory=time.perf_counter)
 
@@ -29,6 +30,14 @@ class SyncReport:
         self.http_seconds = http_seconds
         self.seconds = time.perf_counter() - self.started
         return self
+
+    def store(self, write, *args, **kwargs):
+        """Run one warehouse write, counting its time apart from HTTP and the rest of our code."""
+        started = time.perf_counter()
+        try:
+            return write(*args, **kwargs)
+        finally:
+            self.store_seconds += time.perf_counter() - started
 
     def metadata(self) -> dict:
         return {
@@ -43,6 +52,7 @@ class SyncReport:
             "http_requests": self.requests,
             "seconds": round(self.seconds, 3),
             "seconds_waiting_on_http": round(self.http_seconds, 3),
+            "seconds_writing_warehouse": round(self.store_seconds, 3),
         }
 
 

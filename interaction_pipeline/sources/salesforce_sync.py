@@ -69,11 +69,11 @@ def sync_salesforce_collection(
                 checkpoint = max(complete, key=_millis)
         deleted = [bool(record.get("IsDeleted")) for record in records]
         cursor = {"system_modstamp": checkpoint}
-        written = apply_batch(conn, spec, records, deleted, cursor, id_field="Id")
+        written = report.store(apply_batch, conn, spec, records, deleted, cursor, id_field="Id")
         page_done(report, progress, len(records), written, sum(deleted), cursor)
     if last_seen is not None:
         report.cursor = {"system_modstamp": last_seen}
-        apply_batch(conn, spec, [], [], report.cursor)
+        report.store(apply_batch, conn, spec, [], [], report.cursor)
     return report.finish(client.http.stats.requests, client.http.stats.seconds_waiting)
 
 

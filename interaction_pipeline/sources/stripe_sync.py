@@ -86,7 +86,7 @@ def _backfill(
         nonlocal cursor
         objects = [obj for page in buffered for obj in page]
         cursor = {**cursor, "starting_after": objects[-1]["id"]}
-        written = apply_batch(conn, spec, objects, [False] * len(objects), cursor)
+        written = report.store(apply_batch, conn, spec, objects, [False] * len(objects), cursor)
         page_done(report, progress, len(objects), written, 0, cursor, pages=len(buffered))
         buffered.clear()
 
@@ -104,9 +104,9 @@ def _backfill(
     }
     if cursor["resync_started_at"]:
         started = datetime.fromisoformat(cursor["resync_started_at"])
-        report.deleted += mark_unseen_deleted(conn, spec, started, events_cursor)
+        report.deleted += report.store(mark_unseen_deleted, conn, spec, started, events_cursor)
     else:
-        apply_batch(conn, spec, [], [], events_cursor)
+        report.store(apply_batch, conn, spec, [], [], events_cursor)
     return events_cursor
 
 
@@ -155,9 +155,11 @@ def _apply_events(
             "boundary_ids": sorted(boundary),
             "checked_at": server_now if last_chunk else cursor["checked_at"],
         }
-        written = apply_batch(conn, spec, [event["data"]["object"] for event in chunk], deleted, cursor)
+        written = report.store(
+            apply_batch, conn, spec, [event["data"]["object"] for event in chunk], deleted, cursor
+        )
         page_done(report, progress, len(chunk), written, sum(deleted), cursor)
     if not events:
         cursor = {**cursor, "checked_at": server_now}
-        apply_batch(conn, spec, [], [], cursor)
+        report.store(apply_batch, conn, spec, [], [], cursor)
         report.cursor = cursor

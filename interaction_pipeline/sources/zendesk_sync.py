@@ -45,7 +45,7 @@ def sync_zendesk_collection(
     for page in pages:
         deleted = [is_deleted(collection, obj) for obj in page.items]
         cursor = _next_cursor(collection, page)
-        written = apply_batch(conn, spec, page.items, deleted, cursor)
+        written = report.store(apply_batch, conn, spec, page.items, deleted, cursor)
         page_done(report, progress, len(page.items), written, sum(deleted), cursor)
     return report.finish(client.http.stats.requests, client.http.stats.seconds_waiting)
 

@@ -74,28 +74,25 @@ class _Run:
             self.outcome.counts[key] = self.outcome.counts.get(key, 0) + value
 
     def confirm(self, action: str, table: str, seqs: list[int]) -> int:
+        """Record accepted batches of `table` (minus rows the destination rejected) in the membership."""
         params = [self.target.audience.name, self.target.destination]
-        keys = (
-            f"select member_key from {table} where batch_seq in ({','.join(map(str, seqs))}) "
+        accepted = (
+            f"from {table} where batch_seq in ({','.join(map(str, seqs))}) "
             "and member_key not in (select member_key from _rejected)"
         )
+        done = self.conn.execute(f"select count(*) {accepted}").fetchall()[0][0]
         if action == "remove":
-            done = self.conn.execute(f"select count(*) from ({keys}) k", []).fetchall()[0][0]
             self.conn.execute(
                 f"delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? "
-                f"and member_key in ({keys})",
+                f"and member_key in (select member_key {accepted})",
                 params,
             )
-            return done
-        done = self.conn.execute(f"select count(*) from ({keys}) k").fetchall()[0][0]
-        self.conn.execute(
-            f"""
-            insert or replace into {MEMBERSHIP_TABLE}
-            select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ? from {table}
-            where member_key in ({keys})
-            """,
-            [*params, utc_now(), self.log.sync_id],
-        )
+        else:
+            self.conn.execute(
+                f"insert or replace into {MEMBERSHIP_TABLE} "
+                f"select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ? {accepted}",
+                [*params, utc_now(), self.log.sync_id],
+            )
         return done
 
     def send_all(self, action: str, table: str) -> tuple[int, list[int]]:

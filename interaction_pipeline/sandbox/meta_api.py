@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import orjson
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
@@ -84,7 +85,7 @@ def _fault_body(rule: FaultRule) -> dict:
 
 async def _params(request: Request) -> dict[str, Any]:
     if request.headers.get("content-type", "").startswith("application/json"):
-        return await request.json()
+        return orjson.loads(await request.body())
     form = dict(await request.form())
     merged: dict[str, Any] = {**dict(request.query_params), **form}
     for key in ("payload", "session"):
@@ -125,7 +126,7 @@ def _apply_rows(schema: list[str], data: list[list[Any]], refuse: int) -> tuple[
 
 
 def member_key(member: dict[str, str]) -> str:
-    return json.dumps(member, sort_keys=True)
+    return "|".join(f"{key}={member[key]}" for key in sorted(member))
 
 
 def routes(state: Any = None) -> list[BaseRoute]:

@@ -48,19 +48,21 @@ def sync_stripe_collection(
     report = SyncReport("stripe", collection, endpoint)
     cursor = read_cursor(conn, "stripe", collection)
     server_now = client.server_time()
+    # Events since this moment must still exist: when a backfill began, or when Stripe was last read.
+    seen_until = None if cursor is None else cursor.get("checked_at", cursor.get("events_from"))
     if cursor is None:
         report.mode = "full"
         cursor = _new_backfill(server_now, resync=False)
-    elif cursor["phase"] == "backfill":
-        report.mode = "full (resumed)"
-    elif server_now - cursor["checked_at"] > EVENTS_HORIZON_SECONDS - HORIZON_MARGIN_SECONDS:
-        days = (server_now - cursor["checked_at"]) / 86_400
+    elif server_now - seen_until > EVENTS_HORIZON_SECONDS - HORIZON_MARGIN_SECONDS:
+        days = (server_now - seen_until) / 86_400
         report.mode = "full_resync"
         report.resync_reason = (
             f"last sync {days:.1f} days ago is beyond Stripe's 30-day Events horizon; "
             "re-read the whole collection"
         )
         cursor = _new_backfill(server_now, resync=True)
+    elif cursor["phase"] == "backfill":
+        report.mode = "full (resumed)"
     if cursor["phase"] == "backfill":
         cursor = _backfill(conn, client, collection, cursor, report, progress)
     _apply_events(conn, client, collection, cursor, server_now, report, progress)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from sources_helpers import FAST_HTTP, assert_table_matches_sandbox, populate
 
+from interaction_pipeline.sources.stripe import StripeClient
+from interaction_pipeline.sources.stripe_sync import sync_stripe_collection
 from interaction_pipeline.sources.sync import parse_targets, sync_targets
 
 pytestmark = pytest.mark.slow
@@ -42,4 +44,25 @@ def test_a_checkpoint_within_the_horizon_stays_incremental(sandbox, warehouse):
     (outcome,) = sync_targets(warehouse, parse_targets("stripe/customers"), http_settings=FAST_HTTP)
 
     assert outcome.report.mode == "incremental" and outcome.report.records == 1
+    assert_table_matches_sandbox(warehouse, sandbox.state, "stripe", "customers")
+
+
+def test_a_backfill_interrupted_for_longer_than_the_horizon_starts_over(sandbox, warehouse):
+    stripe = sandbox.state.vendors["stripe"]
+    stripe.seed(
+        "customers",
+        [{"id": f"cus_{i:05d}", "object": "customer", "created": 1_700_000_000 + i} for i in range(1_500)],
+    )
+
+    def stop(report):
+        raise RuntimeError("stopped")
+
+    client = StripeClient(f"{sandbox.url}/stripe", stripe.api_key, FAST_HTTP)
+    with pytest.raises(RuntimeError):
+        sync_stripe_collection(warehouse, client, "customers", "sandbox", stop)
+    sandbox.control("POST", "/clock", {"advance_seconds": 40 * 86_400})
+
+    resumed = sync_stripe_collection(warehouse, client, "customers", "sandbox")
+
+    assert resumed.mode == "full_resync" and resumed.records == 1_500
     assert_table_matches_sandbox(warehouse, sandbox.state, "stripe", "customers")

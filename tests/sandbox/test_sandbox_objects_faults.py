@@ -77,12 +77,12 @@ def test_unknown_fault_kinds_are_refused(sandbox):
     assert response.status_code == 400 and "fire" in response.json()["message"]
 
 
-def test_the_sandbox_command_serves_until_stopped(tmp_path):
+def test_the_sandbox_command_serves_the_seeded_story_until_stopped(tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "interaction_pipeline.cli", "sandbox", "--port", str(port), "--size", "0"],
+        [sys.executable, "-m", "interaction_pipeline.cli", "sandbox", "--port", str(port), "--size", "60"],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
     )
@@ -96,6 +96,9 @@ def test_the_sandbox_command_serves_until_stopped(tmp_path):
                 assert time.monotonic() < deadline and process.poll() is None, "sandbox did not start"
                 time.sleep(0.2)
         assert health["ok"] is True and {"stripe", "zendesk", "salesforce"} <= set(health["vendors"])
+        assert health["size"] == 60
+        tickets = requests.get(f"http://127.0.0.1:{port}/_sandbox/objects/zendesk/tickets", timeout=5).json()
+        assert tickets and all(isinstance(ticket["id"], int) for ticket in tickets)
     finally:
         process.terminate()
         process.wait(timeout=10)

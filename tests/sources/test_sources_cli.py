@@ -40,3 +40,17 @@ def test_sources_sync_reports_a_forbidden_collection_and_syncs_the_rest(sandbox)
 def test_sources_sync_refuses_an_unknown_name(sandbox):
     result = CliRunner().invoke(main, ["sources", "sync", "hubspot"])
     assert result.exit_code == 2 and "unknown source 'hubspot'" in result.output
+
+
+def test_sources_sync_runs_everything_or_one_collection(sandbox):
+    populate(sandbox.state, 3)
+
+    everything = CliRunner().invoke(main, ["sources", "sync"])
+    sandbox.control("POST", "/objects/zendesk/tickets", {"subject": "Refund please", "status": "open"})
+    sandbox.control("POST", "/clock", {"advance_seconds": 120})
+    one = CliRunner().invoke(main, ["sources", "sync", "zendesk/tickets"])
+
+    assert everything.exit_code == 0 and "salesforce/opportunities" in everything.output
+    assert one.exit_code == 0 and "incremental" in one.output and "stripe/" not in one.output
+    with duckdb.connect(str(settings.paths().warehouse), read_only=True) as conn:
+        assert conn.execute("select count(*) from raw_zendesk.tickets").fetchone()[0] == 4

@@ -30,10 +30,18 @@ class BatchResult:
 class DeliveryError(Exception):
     """A request that failed after its retries; its rows stay unconfirmed and are sent again next run."""
 
-    def __init__(self, reason: str, retries: list[str] | None = None) -> None:
+    def __init__(self, reason: str, retries: list[str] | None = None, answer: dict | None = None) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retries = retries or []
+        self.answer = answer or {}  # the JSON body of a final error answer, when there was one
+
+
+class RemoteListMissing(DeliveryError):
+    """The destination no longer has the list we synced to (deleted by someone, or a restarted sandbox).
+
+    What was confirmed is void: the engine clears it and the remote id, and sends everyone to a new list.
+    """
 
 
 class Destination(Protocol):

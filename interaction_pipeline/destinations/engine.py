@@ -16,10 +16,15 @@ import duckdb
 import orjson
 
 from interaction_pipeline.destinations import diff, guards
-from interaction_pipeline.destinations.base import DeliveryError, Destination, OutRow
+from interaction_pipeline.destinations.base import DeliveryError, Destination, OutRow, RemoteListMissing
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
-from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE, ensure_sync_tables, utc_now
+from interaction_pipeline.warehouse.sync_state import (
+    MEMBERSHIP_TABLE,
+    ensure_sync_tables,
+    forget_destination,
+    utc_now,
+)
 
 
 @dataclass
@@ -104,6 +109,8 @@ class _Run:
             return 0, []
         try:
             self.destination.open(action, total, batches)
+        except RemoteListMissing:
+            raise
         except DeliveryError as error:
             self.log.retries(action, 0, error.retries)
             self.log.write("batch", "failed", action=f"{action}:open", rows=total, reason=error.reason)
@@ -117,6 +124,8 @@ class _Run:
                 continue
             try:
                 result = self.destination.send(action, rows, seq)
+            except RemoteListMissing:
+                raise
             except DeliveryError as error:
                 self.log.retries(action, seq, error.retries)
                 self.log.write(
@@ -210,6 +219,7 @@ def sync_target(
     full_replace: bool = False,
     allow_large_removal: bool = False,
     sample_size: int = 5,
+    healing: bool = False,
 ) -> SyncOutcome:
     if not dry_run:
         ensure_sync_tables(conn)
@@ -265,15 +275,32 @@ def sync_target(
             log.retries("prepare", 0, error.retries)
             log.write("sync", "failed", action="prepare", reason=error.reason, detail=outcome.metadata())
             return outcome
-    if full_replace and destination.supports_replace:
-        from interaction_pipeline.destinations.replace import replace_all
+    try:
+        if full_replace and destination.supports_replace:
+            from interaction_pipeline.destinations.replace import replace_all
 
-        replace_all(run)
-    else:
-        outcome.removed, failed_removes = run.send_all("remove", "_removes")
-        _fail_changed_adds(conn, failed_removes)
-        outcome.added, _ = run.send_all("add", "_adds")
-        outcome.failed = outcome.to_add + outcome.to_remove - outcome.added - outcome.removed
+            replace_all(run)
+        else:
+            outcome.removed, failed_removes = run.send_all("remove", "_removes")
+            _fail_changed_adds(conn, failed_removes)
+            outcome.added, _ = run.send_all("add", "_adds")
+            outcome.failed = outcome.to_add + outcome.to_remove - outcome.added - outcome.removed
+    except RemoteListMissing as error:
+        forget_destination(conn, target.audience.name, target.destination)
+        reason = f"{error.reason}; its confirmed state was cleared and everyone is sent to a new list"
+        log.write("sync", "failed", reason=reason, detail=outcome.metadata())
+        if healing:
+            raise
+        return sync_target(
+            conn,
+            target,
+            destination,
+            suppressions=suppressions,
+            full_replace=full_replace,
+            allow_large_removal=True,
+            sample_size=sample_size,
+            healing=True,
+        )
     _record_invalid_and_refreshed(run)
     outcome.requests = destination.request_count() - requests_before
     log.write("sync", "completed" if outcome.failed == 0 else "partial", detail=outcome.metadata())

@@ -16,7 +16,7 @@ from typing import Any
 import duckdb
 import requests
 
-from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow
+from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
 from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
 from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
@@ -89,6 +89,14 @@ class GoogleAdsDestination:
         response, retries = self.http.call("POST", path, json=body, retry_if=_concurrent_modification)
         return (response.json() if response.content else {}), retries
 
+    def _create_job(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+        try:
+            return self._call(path, body)
+        except DeliveryError as error:
+            if "INVALID_USER_LIST_ID" in str(error.answer):
+                raise RemoteListMissing(f"Google Ads user list {self.user_list} does not exist") from error
+            raise
+
     def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
         options = target.options
         consent = options.get("consent") or {}
@@ -153,7 +161,7 @@ class GoogleAdsDestination:
         _list_lock(self.user_list).acquire()
         try:
             self._wait_until_idle()
-            answer, _ = self._call(
+            answer, _ = self._create_job(
                 f"customers/{self.customer_id}/offlineUserDataJobs:create",
                 {
                     "job": {

@@ -45,6 +45,14 @@ def _whole_json(response: requests.Response) -> bool:
     return True
 
 
+def _json_or_empty(response: requests.Response) -> dict:
+    try:
+        answer = response.json()
+    except ValueError:
+        return {}
+    return answer if isinstance(answer, dict) else {}
+
+
 class HttpSender:
     """A session bound to one base URL that counts its requests."""
 
@@ -92,7 +100,7 @@ class HttpSender:
                     reason = f"HTTP {response.status_code}: {response.text[:300]}"
                     retryable = response.status_code == 429 or response.status_code >= 500
                     if not retryable and not (retry_if and retry_if(response)):
-                        raise DeliveryError(reason, retries)
+                        raise DeliveryError(reason, retries, _json_or_empty(response))
             retries.append(reason)
             if attempt + 1 < self.policy.attempts:
                 time.sleep(self.policy.delay(attempt, response))

@@ -12,9 +12,10 @@ import secrets
 from typing import Any
 
 import duckdb
+import orjson
 import requests
 
-from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
 from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
 from interaction_pipeline.destinations.payloads import meta_schema
 from interaction_pipeline.destinations.spec import SyncTarget
@@ -113,9 +114,19 @@ class MetaDestination:
             "remove": ("DELETE", "users"),
             "replace": ("POST", "usersreplace"),
         }[action]
-        response, retries = self.http.call(
-            method, f"{self.audience_id}/{path}", json=body, retry_if=_transient
-        )
+        try:
+            response, retries = self.http.call(
+                method,
+                f"{self.audience_id}/{path}",
+                data=orjson.dumps(body),
+                headers={"Content-Type": "application/json"},
+                retry_if=_transient,
+            )
+        except DeliveryError as error:
+            graph = error.answer.get("error") or {}
+            if graph.get("code") == 100 and graph.get("error_subcode") == 33:
+                raise RemoteListMissing(f"Meta custom audience {self.audience_id} does not exist") from error
+            raise
         answer = response.json()
         invalid = answer.get("invalid_entry_samples") or {}
         by_values = {",".join(map(str, row.payload)): row.member_key for row in rows}

@@ -98,3 +98,9 @@ def confirmed_count(conn: duckdb.DuckDBPyConnection, audience: str, destination:
         "where audience = ? and destination = ? and status = 'confirmed'",
         [audience, destination],
     ).fetchall()[0][0]
+
+
+def forget_destination(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> None:
+    """The destination lost the list: nothing it confirmed holds any more, and its remote id is stale."""
+    for table in (MEMBERSHIP_TABLE, REMOTE_LISTS_TABLE):
+        conn.execute(f"delete from {table} where audience = ? and destination = ?", [audience, destination])

@@ -1,0 +1,48 @@
+"""A destination that lost its list (deleted by someone, or a restarted sandbox) is rebuilt, not stuck."""
+
+from __future__ import annotations
+
+import requests
+from conftest import make_target, member, write_audience
+
+from interaction_pipeline.destinations.engine import sync_target
+from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
+from interaction_pipeline.destinations.http import RetryPolicy
+from interaction_pipeline.destinations.meta import MetaDestination
+from interaction_pipeline.sandbox.destination_apps import destinations_app, serve_in_thread
+
+FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05)
+
+
+def test_a_lost_meta_audience_is_recreated_with_everyone(warehouse):
+    target = make_target("meta", name="lost")
+    with serve_in_thread(destinations_app()) as first_url:
+        sync_target(warehouse, target, MetaDestination(f"{first_url}/meta", "t", "act_1", policy=FAST))
+    write_audience(warehouse, "aud_test", [member(i) for i in range(151)])
+    with serve_in_thread(destinations_app()) as url:  # a fresh sandbox knows no audience
+        outcome = sync_target(warehouse, target, MetaDestination(f"{url}/meta", "t", "act_1", policy=FAST))
+        assert (outcome.added, outcome.failed) == (151, 0)
+        (audience,) = requests.get(f"{url}/meta/_sandbox/audiences", timeout=5).json()["audiences"].values()
+        assert len(audience["members"]) == 151
+    reason = warehouse.execute(
+        "select reason from pipeline.audience_sync_log where audience = 'lost' and status = 'failed'"
+    ).fetchall()[0][0]
+    assert "does not exist; its confirmed state was cleared" in reason
+
+
+def test_a_lost_google_user_list_is_recreated_with_everyone(warehouse):
+    target = make_target("google_ads", name="lost_list")
+
+    def google(url: str) -> GoogleAdsDestination:
+        return GoogleAdsDestination(f"{url}/google-ads", "d", "t", "1", policy=FAST, poll_seconds=0.01)
+
+    with serve_in_thread(destinations_app()) as first_url:
+        sync_target(warehouse, target, google(first_url))
+    write_audience(warehouse, "aud_test", [member(i) for i in range(149)])
+    with serve_in_thread(destinations_app()) as url:
+        outcome = sync_target(warehouse, target, google(url))
+        assert (outcome.added, outcome.failed) == (149, 0)
+        (user_list,) = (
+            requests.get(f"{url}/google-ads/_sandbox/user_lists", timeout=5).json()["user_lists"].values()
+        )
+        assert len(user_list["members"]) == 149

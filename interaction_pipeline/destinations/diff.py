@@ -55,7 +55,13 @@ def _membership_source(conn: duckdb.DuckDBPyConnection) -> str:
 
 def stage_diff(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> DiffCounts:
     relation = target.audience.relation
-    present = set(relation_columns(conn, relation))
+    try:
+        present = set(relation_columns(conn, relation))
+    except duckdb.CatalogException as error:
+        raise ValueError(
+            f"audience model {target.audience.model} is not built yet ({relation} does not exist): "
+            "run dbt first"
+        ) from error
     if "profile_id" not in present:
         raise ValueError(f"{relation} has no profile_id column")
     selected = [

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from conftest import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
@@ -76,3 +77,9 @@ def test_dry_run_shows_adds_removes_and_hashed_samples_and_writes_nothing(pipeli
     assert len(outcome.sample_adds[0]["payload"][0]) == 64
     pipeline_tables = "select count(*) from duckdb_tables() where schema_name = 'pipeline' and not temporary"
     assert warehouse.execute(pipeline_tables).fetchall()[0][0] == 0
+
+
+def test_an_audience_that_is_not_built_says_so(warehouse, tmp_path):
+    target = make_target("file", relation='"audiences"."aud_missing"')
+    with pytest.raises(ValueError, match="audience model aud_test is not built yet"):
+        sync_target(warehouse, target, files(tmp_path))

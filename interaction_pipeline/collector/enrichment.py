@@ -12,6 +12,22 @@ from interaction_pipeline.collector.timestamps import canonical, format_utc, par
 ID_FIELDS = ("userId", "anonymousId", "groupId", "previousId", "messageId")
 
 
+class InvalidTimestamp(ValueError):
+    """A timestamp field that is not an ISO-8601 date-time; the message is rejected."""
+
+    code = "invalid_timestamp"
+
+
+def _parsed(message: dict, name: str) -> datetime | None:
+    value = message.get(name)
+    if value is None:
+        return None
+    parsed = parse(value)
+    if parsed is None:
+        raise InvalidTimestamp(f"{name} must be an ISO-8601 date-time")
+    return parsed
+
+
 class Arrival(NamedTuple):
     """What every message of one request shares: when and from whom it came, and batch-level fields."""
 
@@ -23,11 +39,13 @@ class Arrival(NamedTuple):
     sent_at_text: str | None = None
     context: dict | None = None
     integrations: dict | None = None
+    source_field: dict | None = None
 
     @classmethod
     def of(cls, received, received_text, source, client_ip, batch: dict | None) -> Arrival:
+        source_field = {"name": source.name, "kind": source.kind}
         if not batch:
-            return cls(received, received_text, source, client_ip)
+            return cls(received, received_text, source, client_ip, source_field=source_field)
         sent_at = parse(batch.get("sentAt"))
         context, integrations = batch.get("context"), batch.get("integrations")
         return cls(
@@ -39,6 +57,7 @@ class Arrival(NamedTuple):
             canonical(batch["sentAt"], sent_at) if sent_at else None,
             context if isinstance(context, dict) else None,
             integrations if isinstance(integrations, dict) else None,
+            source_field,
         )
 
 
@@ -55,7 +74,11 @@ def enrich(message: dict, arrival: Arrival) -> dict:
     """Complete one validated message in place and return it.
 
     ``timestamp`` is corrected for the sender's clock skew: ``receivedAt - (sentAt - originalTimestamp)``.
+    Raises :class:`InvalidTimestamp` (before changing anything) when a timestamp does not parse.
     """
+    own_sent_at = _parsed(message, "sentAt")
+    original_name = "originalTimestamp" if message.get("originalTimestamp") is not None else "timestamp"
+    original = _parsed(message, original_name)
     message.pop("writeKey", None)
     for name in ID_FIELDS:
         value = message.get(name)
@@ -68,19 +91,17 @@ def enrich(message: dict, arrival: Arrival) -> dict:
     if arrival.integrations is not None:
         message["integrations"] = _merged(arrival.integrations, message.get("integrations"))
     received = arrival.received
-    own_sent_at = message.get("sentAt")
-    if own_sent_at:
-        sent_at = parse(own_sent_at)
-        message["sentAt"] = canonical(own_sent_at, sent_at)
+    if own_sent_at is not None:
+        sent_at = own_sent_at
+        message["sentAt"] = canonical(message["sentAt"], sent_at)
     else:
         sent_at = arrival.sent_at
         if sent_at is not None:
             message["sentAt"] = arrival.sent_at_text
-    original_text = message.get("originalTimestamp") or message.get("timestamp")
-    original = parse(original_text)
     if original is None:
         message["originalTimestamp"] = message["timestamp"] = arrival.received_text
     else:
+        original_text = message[original_name]
         message["originalTimestamp"] = canonical(original_text, original)
         try:
             corrected = received - (sent_at - original) if sent_at else original
@@ -90,7 +111,7 @@ def enrich(message: dict, arrival: Arrival) -> dict:
             canonical(original_text, original) if corrected == original else format_utc(corrected)
         )
     message["receivedAt"] = arrival.received_text
-    message["_source"] = {"name": arrival.source.name, "kind": arrival.source.kind}
+    message["_source"] = arrival.source_field
     if arrival.client_ip:
         context = message.get("context") or {}
         if (arrival.source.kind in CLIENT_SIDE_KINDS or context.get("direct") is True) and not context.get(

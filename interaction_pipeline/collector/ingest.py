@@ -15,7 +15,7 @@ from interaction_pipeline.collector.auth import write_key_from_authorization, wr
 from interaction_pipeline.collector.body import BodyError, read_body
 from interaction_pipeline.collector.committer import Overloaded
 from interaction_pipeline.collector.config import MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES
-from interaction_pipeline.collector.enrichment import Arrival, enrich
+from interaction_pipeline.collector.enrichment import Arrival, InvalidTimestamp, enrich
 from interaction_pipeline.collector.rejects import encode_lines, reject_record
 from interaction_pipeline.collector.responses import error_body, send_json
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
@@ -156,11 +156,13 @@ class IngestEndpoint:
         for index, message in enumerate(messages):
             found = _message_problem(message, check_size)
             if found is None:
-                enriched = enrich(message, arrival)
                 try:
+                    enriched = enrich(message, arrival)
                     lines.append(orjson.dumps(enriched))
                     accepted.append(enriched)
                     continue
+                except InvalidTimestamp as invalid:
+                    found = (invalid.code, str(invalid))
                 except orjson.JSONEncodeError:  # parses (1,024 levels) but too deep to write (254)
                     found = TOO_DEEP
             code, reason = found

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from interaction_pipeline.collector.enrichment import Arrival, enrich
+from interaction_pipeline.collector.enrichment import Arrival, InvalidTimestamp, enrich
 from interaction_pipeline.collector.registry import Source
 from interaction_pipeline.collector.timestamps import format_utc, parse
-from interaction_pipeline.collector.validation import problem
 
 RECEIVED = datetime(2026, 11, 29, 10, 0, 0, 500_000, tzinfo=UTC)
 
@@ -59,9 +58,10 @@ def test_the_client_ip_is_recorded_where_segment_records_it(kind, context, recor
 @pytest.mark.parametrize("value", ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-13-01"])
 def test_timestamps_outside_the_calendar_are_invalid_not_errors(value):
     assert parse(value) is None
-    assert (
-        problem({"type": "track", "userId": "u", "event": "e", "timestamp": value})[0] == "invalid_timestamp"
-    )
+    message = {"type": "track", "userId": "u", "event": "e", "timestamp": value}
+    with pytest.raises(InvalidTimestamp, match="timestamp must be an ISO-8601"):
+        enrich(message, _arrival())
+    assert message == {"type": "track", "userId": "u", "event": "e", "timestamp": value}  # untouched
 
 
 def test_extreme_but_valid_times_do_not_overflow_the_correction():

@@ -11,10 +11,10 @@ from typing import TYPE_CHECKING
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
 
 if TYPE_CHECKING:
-    from interaction_pipeline.destinations.engine import _Run
+    from interaction_pipeline.destinations.batches import BatchSender
 
 
-def replace_all(run: _Run) -> None:
+def replace_all(run: BatchSender) -> None:
     conn, outcome = run.conn, run.outcome
     rows_per_batch = run.destination.rows_per_batch(run.target)
     params = [run.target.audience.name, run.target.destination]

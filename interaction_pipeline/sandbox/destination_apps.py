@@ -27,12 +27,10 @@ DESTINATION_MOUNTS = {
 def destinations_app() -> Starlette:
     import importlib
 
-    mounts = []
-    for prefix, module in DESTINATION_MOUNTS.items():
-        try:
-            mounts.append(Mount(prefix, routes=importlib.import_module(module).routes(None)))
-        except ModuleNotFoundError:
-            continue
+    mounts = [
+        Mount(prefix, routes=importlib.import_module(module).routes(None))
+        for prefix, module in DESTINATION_MOUNTS.items()
+    ]
     return Starlette(routes=mounts)
 
 

@@ -15,101 +15,23 @@ members; `/google-ads/_sandbox/faults` injects faults (a rule with `code` puts t
 
 from __future__ import annotations
 
-import itertools
-import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
-
-MAX_IDENTIFIERS_PER_REQUEST = 100_000
-MAX_IDENTIFIERS_PER_USER = 20
-HASHED = {"hashedEmail", "hashedPhoneNumber"}
-SHA256 = re.compile(r"^[0-9a-f]{64}$")
-FAILURE_TYPE = "type.googleapis.com/google.ads.googleads.v22.errors.GoogleAdsFailure"
-
-
-@dataclass
-class UserList:
-    resource_name: str
-    name: str
-    members: dict[str, list[dict[str, str]]] = field(default_factory=dict)
-    by_identifier: dict[str, str] = field(default_factory=dict)
-
-    def add(self, identifiers: list[dict[str, str]]) -> None:
-        values = [next(iter(entry.values())) for entry in identifiers]
-        existing = {self.by_identifier[v] for v in values if v in self.by_identifier}
-        merged = {next(iter(e.values())): e for key in existing for e in self.members.pop(key)}
-        merged.update((next(iter(e.values())), e) for e in identifiers)
-        key = min(merged)
-        self.members[key] = sorted(merged.values(), key=lambda e: sorted(e.items()))
-        for value in merged:
-            self.by_identifier[value] = key
-
-    def remove(self, identifiers: list[dict[str, str]]) -> None:
-        for entry in identifiers:
-            key = self.by_identifier.get(next(iter(entry.values())))
-            if key and key in self.members:
-                for gone in self.members.pop(key):
-                    self.by_identifier.pop(next(iter(gone.values())), None)
-
-
-@dataclass
-class Job:
-    resource_name: str
-    user_list: str
-    consent: dict[str, str]
-    operations: list[dict[str, Any]] = field(default_factory=list)
-    status: str = "PENDING"
-    done_at: float = 0.0
-
-
-@dataclass
-class GoogleStore:
-    lists: dict[str, UserList] = field(default_factory=dict)
-    jobs: dict[str, Job] = field(default_factory=dict)
-    ids: Any = field(default_factory=lambda: itertools.count(9000001))
-    faults: FaultBook = field(default_factory=FaultBook)
-    job_seconds: float = 0.0
-
-    def refresh(self) -> None:
-        now = time.monotonic()
-        for job in self.jobs.values():
-            if job.status == "RUNNING" and now >= job.done_at:
-                target = self.lists[job.user_list]
-                for operation in job.operations:
-                    if "create" in operation:
-                        target.add(operation["create"]["userIdentifiers"])
-                    elif "remove" in operation:
-                        target.remove(operation["remove"]["userIdentifiers"])
-                    elif operation.get("removeAll"):
-                        target.members.clear()
-                        target.by_identifier.clear()
-                job.status = "SUCCESS"
-
-
-def ads_error(status: int, code: dict[str, str], message: str) -> JSONResponse:
-    names = {400: "INVALID_ARGUMENT", 401: "UNAUTHENTICATED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED"}
-    body = {
-        "error": {
-            "code": status,
-            "message": "Request contains an invalid argument." if status == 400 else message,
-            "status": names.get(status, "INTERNAL"),
-            "details": [
-                {
-                    "@type": FAILURE_TYPE,
-                    "errors": [{"errorCode": code, "message": message}],
-                    "requestId": "sandbox",
-                }
-            ],
-        }
-    }
-    return JSONResponse(body, status_code=status)
+from interaction_pipeline.sandbox.destination_faults import FaultRule
+from interaction_pipeline.sandbox.google_ads_store import (
+    FAILURE_TYPE,
+    GoogleStore,
+    Job,
+    UserList,
+    add_operations,
+    ads_error,
+    search,
+)
 
 
 def _fault_body(rule: FaultRule) -> dict:
@@ -128,26 +50,6 @@ def _fault_body(rule: FaultRule) -> dict:
             }
         }
     return {"error": {"code": rule.status, "message": "Sandbox injected fault", "status": "UNAVAILABLE"}}
-
-
-def _operation_problem(operation: dict[str, Any]) -> tuple[dict[str, str], str] | None:
-    body = operation.get("create") or operation.get("remove")
-    if body is None:
-        return {"requestError": "OPERATION_REQUIRED"}, "operation needs create or remove"
-    identifiers = body.get("userIdentifiers") or []
-    if not identifiers:
-        return {"offlineUserDataJobError": "INVALID_USER_IDENTIFIER"}, "no userIdentifiers"
-    if len(identifiers) > MAX_IDENTIFIERS_PER_USER:
-        return {
-            "offlineUserDataJobError": "TOO_MANY_USER_IDENTIFIERS"
-        }, f"{len(identifiers)} identifiers > 20"
-    for entry in identifiers:
-        if len(entry) != 1:
-            return {"offlineUserDataJobError": "INVALID_USER_IDENTIFIER"}, "one identifier per UserIdentifier"
-        ((key, value),) = entry.items()
-        if key in HASHED and not SHA256.match(str(value)):
-            return {"offlineUserDataJobError": "INVALID_SHA256_FORMAT"}, f"{key} is not a SHA-256 hex digest"
-    return None
 
 
 def routes(state: Any = None) -> list[BaseRoute]:
@@ -189,7 +91,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
             store.jobs[name] = Job(name, metadata["userList"], metadata.get("consent") or {})
             return JSONResponse({"resourceName": name})
         if action == "googleAds:search":
-            return JSONResponse({"results": _search(store, body.get("query", ""))})
+            return JSONResponse({"results": search(store, body.get("query", ""))})
         return ads_error(404, {"requestError": "UNKNOWN"}, f"unknown method {action}")
 
     async def job_action(request: Request) -> JSONResponse:
@@ -208,7 +110,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
         store.refresh()
         body = await request.json() if (await request.body()) else {}
         if action == "addOperations":
-            return _add_operations(job, body, refuse)
+            return add_operations(job, body, refuse)
         if action == "run":
             if job.status != "PENDING":
                 return ads_error(400, {"offlineUserDataJobError": "INVALID_JOB_STATUS"}, "job already run")
@@ -251,67 +153,3 @@ def routes(state: Any = None) -> list[BaseRoute]:
         Route("/{version}/customers/{cid}/offlineUserDataJobs/{job}", job_action, methods=["POST"]),
         Route("/{version}/customers/{cid}/{action}", customer_action, methods=["POST"]),
     ]
-
-
-def _add_operations(job: Job, body: dict[str, Any], refuse: int) -> JSONResponse:
-    if job.status != "PENDING":
-        return ads_error(400, {"offlineUserDataJobError": "INVALID_JOB_STATUS"}, "job is no longer pending")
-    operations = body.get("operations") or []
-    total = sum(
-        len((op.get("create") or op.get("remove") or {}).get("userIdentifiers", [])) for op in operations
-    )
-    if total > MAX_IDENTIFIERS_PER_REQUEST:
-        return ads_error(
-            400, {"offlineUserDataJobError": "TOO_MANY_IDENTIFIERS"}, f"{total} identifiers > 100000"
-        )
-    errors = []
-    for index, operation in enumerate(operations):
-        problem = _operation_problem(operation)
-        if problem is None and index < refuse:
-            problem = ({"internalError": "TRANSIENT_ERROR"}, "refused by injected partial failure")
-        if problem is None:
-            job.operations.append(operation)
-            continue
-        code, message = problem
-        errors.append(
-            {
-                "errorCode": code,
-                "message": message,
-                "location": {"fieldPathElements": [{"fieldName": "operations", "index": index}]},
-            }
-        )
-    if errors and not body.get("enablePartialFailure"):
-        del job.operations[len(job.operations) - (len(operations) - len(errors)) :]
-        return JSONResponse(
-            {
-                "error": {
-                    "code": 400,
-                    "status": "INVALID_ARGUMENT",
-                    "message": "invalid operations",
-                    "details": [{"@type": FAILURE_TYPE, "errors": errors}],
-                }
-            },
-            status_code=400,
-        )
-    if not errors:
-        return JSONResponse({})
-    return JSONResponse(
-        {
-            "partialFailureError": {
-                "code": 3,
-                "message": f"{len(errors)} operations failed",
-                "details": [{"@type": FAILURE_TYPE, "errors": errors}],
-            }
-        }
-    )
-
-
-def _search(store: GoogleStore, query: str) -> list[dict[str, Any]]:
-    by_name = re.search(r"offline_user_data_job\.resource_name\s*=\s*'([^']+)'", query)
-    by_list = re.search(r"user_list\s*=\s*'([^']+)'", query)
-    jobs = list(store.jobs.values())
-    if by_name:
-        jobs = [j for j in jobs if j.resource_name == by_name.group(1)]
-    if by_list:
-        jobs = [j for j in jobs if j.user_list == by_list.group(1) and j.status in ("PENDING", "RUNNING")]
-    return [{"offlineUserDataJob": {"resourceName": j.resource_name, "status": j.status}} for j in jobs]

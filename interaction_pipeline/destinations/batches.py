@@ -1,0 +1,128 @@
+"""Sending one action's batches to a destination and confirming what it accepted.
+
+Used by the sync engine: `_adds`, `_removes` (and `_replace`) are temp tables with a `batch_seq`; each batch
+is read, sent, logged, and its accepted rows are written to the membership at once, or when the action is
+closed for destinations whose changes only take effect then.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import duckdb
+import orjson
+
+from interaction_pipeline.destinations.base import DeliveryError, Destination, OutRow, RemoteListMissing
+from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.destinations.sync_log import SyncLog
+from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE, utc_now
+
+if TYPE_CHECKING:
+    from interaction_pipeline.destinations.engine import SyncOutcome
+
+
+@dataclass
+class BatchSender:
+    conn: duckdb.DuckDBPyConnection
+    target: SyncTarget
+    destination: Destination
+    log: SyncLog
+    outcome: SyncOutcome
+
+    def batch_rows(self, table: str, seq: int) -> list[OutRow]:
+        rows = self.conn.execute(
+            f"select member_key, payload from {table} where batch_seq = ?", [seq]
+        ).fetchall()
+        return [OutRow(key, orjson.loads(payload)) for key, payload in rows]
+
+    def add_counts(self, counts: dict[str, int]) -> None:
+        for key, value in counts.items():
+            self.outcome.counts[key] = self.outcome.counts.get(key, 0) + value
+
+    def confirm(self, action: str, table: str, seqs: list[int]) -> int:
+        """Record accepted batches of `table` (minus rows the destination rejected) in the membership."""
+        params = [self.target.audience.name, self.target.destination]
+        accepted = (
+            f"from {table} where batch_seq in ({','.join(map(str, seqs))}) "
+            "and member_key not in (select member_key from _rejected)"
+        )
+        done = self.conn.execute(f"select count(*) {accepted}").fetchall()[0][0]
+        if action == "remove":
+            self.conn.execute(
+                f"delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? "
+                f"and member_key in (select member_key {accepted})",
+                params,
+            )
+        else:
+            self.conn.execute(
+                f"insert or replace into {MEMBERSHIP_TABLE} "
+                f"select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ? {accepted}",
+                [*params, utc_now(), self.log.sync_id],
+            )
+        return done
+
+    def send_all(self, action: str, table: str) -> tuple[int, list[int]]:
+        """Send every batch of `table`; returns (rows confirmed, failed batch numbers)."""
+        total, batches = self.conn.execute(
+            f"select count(*), coalesce(max(batch_seq), 0) from {table}"
+        ).fetchall()[0]
+        if total == 0:
+            return 0, []
+        try:
+            self.destination.open(action, total, batches)
+        except RemoteListMissing:
+            raise
+        except DeliveryError as error:
+            self.log.retries(action, 0, error.retries)
+            self.log.write("batch", "failed", action=f"{action}:open", rows=total, reason=error.reason)
+            return 0, list(range(1, batches + 1))
+        accepted: list[int] = []
+        failed: list[int] = []
+        confirmed = 0
+        for seq in range(1, batches + 1):
+            rows = self.batch_rows(table, seq)
+            if not rows:
+                continue
+            try:
+                result = self.destination.send(action, rows, seq)
+            except RemoteListMissing:
+                raise
+            except DeliveryError as error:
+                self.log.retries(action, seq, error.retries)
+                self.log.write(
+                    "batch", "failed", action=action, batch_seq=seq, rows=len(rows), reason=error.reason
+                )
+                failed.append(seq)
+                continue
+            self.log.retries(action, seq, result.retries)
+            self.add_counts(result.counts)
+            self.log.write(
+                "batch",
+                "accepted",
+                action=action,
+                batch_seq=seq,
+                rows=len(rows),
+                detail=result.counts or None,
+            )
+            if result.rejected:
+                self.conn.executemany("insert into _rejected values (?)", [[key] for key in result.rejected])
+                for key, reason in result.rejected.items():
+                    self.log.write(
+                        "row", "rejected", action=action, batch_seq=seq, member_key=key, reason=reason
+                    )
+            if self.destination.confirms_on_close:
+                accepted.append(seq)
+            else:
+                confirmed += self.confirm(action, table, [seq])
+        try:
+            closing = self.destination.close(action)
+        except DeliveryError as error:
+            self.log.retries(action, 0, error.retries)
+            self.log.write("batch", "failed", action=f"{action}:close", reason=error.reason)
+            return confirmed, failed + accepted
+        self.log.retries(action, 0, closing.retries)
+        self.add_counts(closing.counts)
+        if accepted:
+            confirmed += self.confirm(action, table, accepted)
+        return confirmed, failed

@@ -7,7 +7,7 @@ import hashlib
 
 import pytest
 import requests
-from conftest import make_target
+from destination_helpers import make_target
 
 from interaction_pipeline.destinations.braze import BrazeDestination
 from interaction_pipeline.destinations.engine import sync_target

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import requests
-from conftest import make_target, member, write_audience
+from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination

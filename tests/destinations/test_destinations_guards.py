@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import make_target, member, write_audience
+from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.file import FileDestination

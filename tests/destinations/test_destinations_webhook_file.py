@@ -7,7 +7,7 @@ import hmac
 
 import duckdb
 import requests
-from conftest import make_target, member, write_audience
+from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.file import FileDestination

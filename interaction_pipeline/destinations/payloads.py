@@ -57,7 +57,9 @@ def meta_row(record: Record, identifiers: list[str], options: dict) -> Built:
             continue
         value = str(value)
         if name == "user_id":
-            row.append(value)  # EXTERN_ID is the advertiser's own id and is sent as is
+            # EXTERN_ID only has to match itself across uploads, so it is hashed like everything else:
+            # an ad platform never receives a raw identifier.
+            row.append(normalize.sha256_hex(value.strip()))
             continue
         normalizer = {
             "email": normalize.normalize_email,

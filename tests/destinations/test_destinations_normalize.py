@@ -91,3 +91,8 @@ def test_google_row_uses_e164_and_is_none_without_identifiers():
 def test_a_country_that_is_not_an_iso_code_falls_back_to_the_default_region():
     assert normalize.phone_e164("(650) 253-1234", "United States") == "+16502531234"
     assert normalize.phone_e164("020 7946 0958", "gb") == "+442079460958"
+
+
+def test_meta_extern_id_is_hashed_too():
+    row, _ = meta_row({"user_id": " u-42 "}, ["user_id"], {})
+    assert row == [sha("u-42")]

@@ -36,7 +36,10 @@ def _connect() -> duckdb.DuckDBPyConnection:
     path = settings.paths().warehouse
     if not path.exists():
         raise click.ClickException(f"no warehouse at {path}: build the audiences first")
-    return duckdb.connect(str(path), read_only=True)
+    try:
+        return duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as error:
+        raise click.ClickException(f"the warehouse is busy (a run writes it); retry: {error}") from error
 
 
 def _count(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> int | None:
@@ -61,7 +64,7 @@ def list_audiences(manifest: str | None) -> None:
         return
     table = Table("audience", "purpose", "members", "destination", "confirmed", "last sync")
     path = settings.paths().warehouse
-    with duckdb.connect(str(path), read_only=True) if path.exists() else duckdb.connect() as conn:
+    with _connect() if path.exists() else duckdb.connect() as conn:
         for target in plan.targets:
             spec = target.audience
             members = _count(conn, f"select count(*) from {spec.relation}", [])

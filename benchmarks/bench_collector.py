@@ -1,11 +1,13 @@
 """The collector's throughput with durable (fsynced) acknowledgement, against a bare Starlette endpoint.
 
-Both apps run in one uvicorn worker each (started the same way, one after the other, in the same run) and are
-driven by a load generator in another process: `wrk` when installed (`apt-get install wrk`), else a small
-multi-process keep-alive `http.client` client. Figures:
+Both apps run in one uvicorn worker each, with the same uvicorn settings and garbage-collector tuning,
+side by side in the same run, and are driven by a load generator in another process: `wrk` when
+installed (`apt-get install wrk`), else a small multi-process keep-alive `http.client` client. Figures:
 - single-message `POST /v1/track` requests/s, baseline = the bare endpoint that only parses the JSON
   (target: at least 65% of it);
-- `POST /v1/batch` with 100 messages: messages/s (target: at least 50,000).
+- `POST /v1/batch` with 100 messages: messages/s (target: at least 50,000);
+- the median append + fdatasync time of the disk, for context: a durable acknowledgement cannot be
+  faster, and a busy disk limits every figure above.
 """
 
 from __future__ import annotations
@@ -41,6 +43,18 @@ async def _parse_only(request: Request) -> JSONResponse:
 bare_app = Starlette(routes=[Route("/v1/track", _parse_only, methods=["POST"])])
 
 
+def serve_bare(port: int) -> None:
+    """The baseline served exactly like `interaction-pipeline collector` serves the collector: same uvicorn
+    settings, same garbage-collector tuning, so the ratio compares the apps and nothing else."""
+    import uvicorn
+
+    from interaction_pipeline.collector.commands import tune_garbage_collector
+
+    tune_garbage_collector()
+    uvicorn.run(bare_app, host="127.0.0.1", port=port, access_log=False, limit_concurrency=1000,
+                timeout_graceful_shutdown=30, log_level="warning")  # fmt: skip
+
+
 def _message(number: int) -> dict:
     return {
         "type": "track",
@@ -63,10 +77,8 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def _serve(app_path: str, port: int, env: dict, factory: bool = False) -> subprocess.Popen:
-    command = [sys.executable, "-m", "uvicorn", app_path, "--port", str(port), "--no-access-log"]
-    command += ["--log-level", "warning", *(["--factory"] if factory else [])]
-    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
+def _serve(command: list[str], port: int, env: dict) -> subprocess.Popen:
+    process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -75,7 +87,7 @@ def _serve(app_path: str, port: int, env: dict, factory: bool = False) -> subpro
         except OSError:
             time.sleep(0.05)
     process.kill()
-    raise RuntimeError(f"{app_path} did not start")
+    raise RuntimeError(f"{command} did not start")
 
 
 def _stop(process: subprocess.Popen) -> None:
@@ -169,8 +181,17 @@ def run(quick: bool) -> list[dict]:
         {"batch": [_message(number) for number in range(100)], "sentAt": "2026-11-29T10:15:01Z"}
     )
     bare_port, collector_port = _free_port(), _free_port()
-    bare = _serve("benchmarks.bench_collector:bare_app", bare_port, env)
-    collector = _serve("interaction_pipeline.collector.app:create_app", collector_port, env, factory=True)
+    # The collector exactly as users run it; the bare app with the same uvicorn settings (serve_bare).
+    bare = _serve(
+        [sys.executable, "-c", f"from benchmarks.bench_collector import serve_bare; serve_bare({bare_port})"],
+        bare_port,
+        env,
+    )
+    collector = _serve(
+        [sys.executable, "-m", "interaction_pipeline.cli", "collector", "--port", str(collector_port)],
+        collector_port,
+        env,
+    )
     bare_url, collector_url = f"http://127.0.0.1:{bare_port}", f"http://127.0.0.1:{collector_port}"
     rows = [
         {

@@ -1,5 +1,6 @@
 """Sync assets in Dagster: guards as blocking checks that say why, and dry runs that send nothing."""
 
+import time
 from pathlib import Path
 
 import dagster as dg
@@ -9,6 +10,7 @@ import pytest
 from interaction_pipeline.defs.activation.audience_targets import load_plan
 from interaction_pipeline.defs.activation.definitions import activation_definitions
 from interaction_pipeline.defs.activation.resources import destination_resources
+from interaction_pipeline.defs.activation.sensors import RETRY_AFTER_SECONDS, unfinished_syncs
 from interaction_pipeline.defs.resources import warehouse_resource
 
 MANIFEST = Path(__file__).parent / "fixtures" / "manifest.json"
@@ -98,3 +100,19 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         assert conn.execute(
             "select count(*) from duckdb_tables() where schema_name = 'pipeline'"
         ).fetchall() == [(0,)]
+
+
+def test_the_sensor_retries_a_sync_that_left_rows_unconfirmed(pipeline_home):
+    plan = load_plan(MANIFEST)
+    key = dg.AssetKey(["activation", "promo__meta"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 3}))
+        soon, _ = unfinished_syncs(instance, plan, {}, now=time.time())
+        later, cursor = unfinished_syncs(instance, plan, {}, now=time.time() + RETRY_AFTER_SECONDS + 1)
+        assert soon == []
+        assert [request.asset_selection for request in later] == [[key]]
+        again, _ = unfinished_syncs(instance, plan, cursor, now=time.time() + RETRY_AFTER_SECONDS + 1)
+        assert again == []
+        instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 0}))
+        done, _ = unfinished_syncs(instance, plan, cursor, now=time.time() + 2 * RETRY_AFTER_SECONDS)
+        assert done == []

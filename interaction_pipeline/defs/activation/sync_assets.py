@@ -20,6 +20,8 @@ GUARD_DESCRIPTIONS = {
     "no_suppressed_members": "No member of this marketing audience is in a suppression audience "
     "(by profile_id, email or phone).",
 }
+# Not blocking: rows a destination did not accept stay unconfirmed and the sensor retries them.
+CONFIRMED_CHECK = "all_changes_confirmed"
 
 
 class SyncConfig(dg.Config):
@@ -64,8 +66,13 @@ def build_sync_asset(plan: ActivationPlan, target: SyncTarget) -> dg.AssetsDefin
         pool=WAREHOUSE_POOL,
         required_resource_keys={"warehouse", resource_key},
         check_specs=[
-            dg.AssetCheckSpec(name, asset=key, blocking=True, description=GUARD_DESCRIPTIONS[name])
-            for name in guards
+            *(
+                dg.AssetCheckSpec(name, asset=key, blocking=True, description=GUARD_DESCRIPTIONS[name])
+                for name in guards
+            ),
+            dg.AssetCheckSpec(
+                CONFIRMED_CHECK, asset=key, description="The destination accepted every add and remove sent."
+            ),
         ],
         description=f"Syncs audience {target.audience.model} ({target.audience.purpose}) to "
         f"{target.destination}: only adds and removes against the confirmed membership.",
@@ -94,6 +101,19 @@ def build_sync_asset(plan: ActivationPlan, target: SyncTarget) -> dg.AssetsDefin
             )
             for name in guards
         ]
+        checks.append(
+            dg.AssetCheckResult(
+                check_name=CONFIRMED_CHECK,
+                passed=outcome.failed == 0,
+                severity=dg.AssetCheckSeverity.WARN,
+                metadata={
+                    "failed": outcome.failed,
+                    "reason": f"{outcome.failed} adds or removes not accepted; sent again on the next sync"
+                    if outcome.failed
+                    else "passed",
+                },
+            )
+        )
         return dg.MaterializeResult(
             metadata=outcome_metadata(outcome, resource.uses_sandbox), check_results=checks
         )

@@ -20,7 +20,7 @@ from interaction_pipeline.collector.ingest import IngestEndpoint
 from interaction_pipeline.collector.live_view import LiveView
 from interaction_pipeline.collector.recovery import recover_spool
 from interaction_pipeline.collector.registry import Registry
-from interaction_pipeline.collector.spool import SpoolStream
+from interaction_pipeline.collector.spool import SpoolStream, fsync_directory
 
 logger = logging.getLogger("interaction_pipeline.collector")
 
@@ -83,7 +83,9 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         for directory in (config.events_spool, config.rejects_spool):
-            directory.mkdir(parents=True, exist_ok=True)
+            if not directory.exists():
+                directory.mkdir(parents=True, exist_ok=True)
+                fsync_directory(directory.parent)
             recovered = recover_spool(directory)
             if recovered:
                 logger.warning("closed %d segment(s) left open by a crash in %s", len(recovered), directory)

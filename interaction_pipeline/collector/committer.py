@@ -77,7 +77,10 @@ class GroupCommitter:
                 stopping = True
                 group = [item for item in group if item is not _STOP]
             if group:
-                self._commit_group(group)
+                try:
+                    self._commit_group(group)
+                except Exception:  # never let the writer die: handlers would wait forever
+                    logger.exception("unexpected error in the spool writer")
         try:
             self.events.close()
             self.rejects.close()
@@ -98,6 +101,9 @@ class GroupCommitter:
         except OSError as failure:
             logger.error("spool write failed (%s); answering 503 until it recovers", failure)
             error = failure
+        except Exception as failure:
+            logger.exception("unexpected spool writer error; answering 503")
+            error = OSError(f"spool writer error: {failure}")
         self._loop.call_soon_threadsafe(self._resolve, group, len(events) + len(rejects), error)
 
     def _resolve(self, group: list, size: int, error: OSError | None) -> None:

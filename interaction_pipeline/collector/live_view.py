@@ -10,6 +10,9 @@ import itertools
 from collections import deque
 from dataclasses import dataclass, field
 
+# Distinct event names counted per source; beyond this (names carrying ids, say) they count as "(other)".
+MAX_EVENT_NAMES = 1000
+
 
 @dataclass
 class SourceActivity:
@@ -41,7 +44,8 @@ class LiveView:
         activity.last_received_at = received_at
         for message, line in zip(messages, lines, strict=True):
             name = message.get("event") or message.get("name") or message["type"]
-            activity.events[name] = activity.events.get(name, 0) + 1
+            counted = name if name in activity.events or len(activity.events) < MAX_EVENT_NAMES else "(other)"
+            activity.events[counted] = activity.events.get(counted, 0) + 1
             activity.recent.append((next(self._sequence), message["type"], name, line))
 
     def record_rejects(self, records: list[dict]) -> None:

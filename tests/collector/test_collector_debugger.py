@@ -167,3 +167,14 @@ def test_the_page_renders_events_and_rejects_from_the_api(live_collector, tmp_pa
         "userId or anonymousId is required",
     ]
     assert "braze-test" in shown["sources"] and "Email Opened" in shown["eventFilter"]
+
+
+def test_event_name_counts_stay_bounded_when_names_carry_ids():
+    from interaction_pipeline.collector.live_view import MAX_EVENT_NAMES, LiveView
+
+    view = LiveView(size=10)
+    messages = [{"type": "track", "event": f"Order {number}"} for number in range(MAX_EVENT_NAMES + 50)]
+    view.record_accepted("shop", "2026-11-29T10:00:00.000Z", messages, [b"{}"] * len(messages))
+    activity = view.sources["shop"]
+    assert len(activity.events) == MAX_EVENT_NAMES + 1 and activity.events["(other)"] == 50
+    assert len(activity.recent) == 10 and activity.accepted == MAX_EVENT_NAMES + 50

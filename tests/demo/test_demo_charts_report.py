@@ -76,3 +76,11 @@ def test_report_command_explains_when_there_is_no_warehouse(pipeline_home):
     result = CliRunner().invoke(report, [])
     assert result.exit_code != 0
     assert "run `interaction-pipeline demo` first" in result.output
+
+
+def test_report_command_writes_where_it_is_told(pipeline_home, write_funnel_marts, tmp_path):
+    write_funnel_marts(pipeline_home / "warehouse.duckdb")
+    target = tmp_path / "elsewhere" / "report.html"
+    result = CliRunner().invoke(report, ["--output", str(target)])
+    assert result.exit_code == 0, result.output
+    assert str(target) in result.output and "Spring Sale" in target.read_text()

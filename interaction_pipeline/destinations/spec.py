@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 DESTINATIONS = ("meta", "google_ads", "braze", "webhook", "file")
+PURPOSES = ("marketing", "suppression")
 # Ad platforms do not match small lists reliably and Segment refuses them below 100 (vendor-apis.md §7).
 DEFAULT_MIN_SIZE = {"meta": 100, "google_ads": 100}
 
@@ -67,6 +68,8 @@ def audiences_from_manifest(manifest: dict[str, Any]) -> list[AudienceSpec]:
         unknown = set(destinations) - set(DESTINATIONS)
         if unknown:
             raise ValueError(f"audience {node['name']}: unknown destinations {sorted(unknown)}")
+        if block.get("purpose", "marketing") not in PURPOSES:
+            raise ValueError(f"audience {node['name']}: purpose must be one of {list(PURPOSES)}")
         alias = node.get("alias") or node["name"]
         specs.append(
             AudienceSpec(

@@ -123,3 +123,35 @@ def test_when_the_spool_cannot_keep_up_the_answer_is_503(live_collector, spool_r
     assert response.status == 503 and response.headers["retry-after"] == "2"
     assert response.json()["code"] == "unavailable"
     assert spool_reader.messages(live_collector.home, include_open=True) == []
+
+
+def test_under_a_slow_disk_every_200_is_spooled_and_the_rest_get_503(
+    live_collector, spool_reader, monkeypatch
+):
+    import threading
+
+    real_sync = spool.sync_file
+
+    def slow_sync(handle):
+        time.sleep(0.2)
+        real_sync(handle)
+
+    monkeypatch.setattr(spool, "sync_file", slow_sync)
+    live_collector.state.committer.max_pending_bytes = 3000  # a few messages' worth
+    statuses: dict[str, int] = {}
+
+    def send(number: int) -> None:
+        message_id = f"slow-{number}"
+        payload = {"userId": "u", "event": "e", "messageId": message_id, "properties": {"pad": "x" * 300}}
+        statuses[message_id] = live_collector.post("/v1/track", payload).status
+
+    threads = [threading.Thread(target=send, args=(number,)) for number in range(30)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    monkeypatch.undo()
+    live_collector.stop()
+    acknowledged = {mid for mid, status in statuses.items() if status == 200}
+    assert set(statuses.values()) == {200, 503}
+    assert {line["messageId"] for line in spool_reader.messages(live_collector.home)} == acknowledged

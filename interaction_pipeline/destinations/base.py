@@ -14,6 +14,7 @@ from interaction_pipeline.destinations.spec import SyncTarget
 class OutRow:
     member_key: str
     payload: Any
+    changed: bool = False  # an existing member whose identifiers changed, not a new one
 
 
 @dataclass

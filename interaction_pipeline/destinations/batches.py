@@ -32,9 +32,9 @@ class BatchSender:
 
     def batch_rows(self, table: str, seq: int) -> list[OutRow]:
         rows = self.conn.execute(
-            f"select member_key, payload from {table} where batch_seq = ?", [seq]
+            f"select member_key, payload, is_change from {table} where batch_seq = ?", [seq]
         ).fetchall()
-        return [OutRow(key, orjson.loads(payload)) for key, payload in rows]
+        return [OutRow(key, orjson.loads(payload), bool(changed)) for key, payload, changed in rows]
 
     def add_counts(self, counts: dict[str, int]) -> None:
         for key, value in counts.items():

@@ -170,8 +170,17 @@ def stage_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> None:
     )
 
 
-def number_batches(conn: duckdb.DuckDBPyConnection, rows_per_batch: int) -> tuple[int, int]:
-    """`_adds` and `_removes` with 1-based batch numbers; returns their row counts."""
+def number_batches(
+    conn: duckdb.DuckDBPyConnection, rows_per_batch: int, *, updates_in_place: bool = False
+) -> tuple[int, int]:
+    """`_adds` and `_removes` with 1-based batch numbers; returns their row counts.
+
+    List destinations take an identifier change as removing the old row and adding the new one; destinations
+    that update a member in place (the webhook's identify) get only the new row.
+    """
+    in_place = (
+        "and not (is_change and member_key in (select member_key from _adds))" if updates_in_place else ""
+    )
     conn.execute(
         f"""
         create or replace temp table _adds as
@@ -187,7 +196,7 @@ def number_batches(conn: duckdb.DuckDBPyConnection, rows_per_batch: int) -> tupl
         select member_key, fingerprint, payload, is_change,
                (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
         from _exiting
-        where member_key not in (select member_key from _refreshed)
+        where member_key not in (select member_key from _refreshed) {in_place}
         """
     )
     adds = conn.execute("select count(*) from _adds").fetchall()[0][0]

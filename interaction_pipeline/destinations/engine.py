@@ -141,7 +141,11 @@ def sync_target(
         return outcome
 
     diff.stage_payloads(conn, target)
-    outcome.to_add, outcome.to_remove = diff.number_batches(conn, destination.rows_per_batch(target))
+    outcome.to_add, outcome.to_remove = diff.number_batches(
+        conn,
+        destination.rows_per_batch(target),
+        updates_in_place=getattr(destination, "updates_in_place", False),
+    )
     outcome.invalid = conn.execute("select count(*) from _outgoing where payload = 'null'").fetchall()[0][0]
     outcome.refreshed = conn.execute("select count(*) from _refreshed").fetchall()[0][0]
     if dry_run:

@@ -21,7 +21,7 @@ def replace_all(run: BatchSender) -> None:
     conn.execute(
         f"""
         create or replace temp table _replace as
-        select member_key, fingerprint, payload,
+        select member_key, fingerprint, payload, false as is_change,
                (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
         from (
             select m.member_key, m.fingerprint, m.payload

@@ -33,6 +33,7 @@ class WebhookDestination:
     name = "webhook"
     confirms_on_close = False
     supports_replace = False
+    updates_in_place = True  # an identifier change is a new identify, not an exit and an entry
 
     def __init__(
         self, url: str, secret: str, *, timeout: float = 30.0, policy: RetryPolicy | None = None
@@ -80,25 +81,22 @@ class WebhookDestination:
         }
         traits = {k: contact[k] for k in ("email", "phone", "first_name", "last_name") if contact.get(k)}
         kind = "entered" if entering else "exited"
-        return [
-            {
-                **shared,
-                "type": "identify",
-                "messageId": str(
-                    uuid.uuid5(uuid.NAMESPACE_URL, f"{self.run_nonce}/{row.member_key}/{kind}/i")
-                ),
-                "traits": {**traits, self.audience: entering},
-            },
-            {
-                **shared,
-                "type": "track",
-                "event": "Audience Entered" if entering else "Audience Exited",
-                "messageId": str(
-                    uuid.uuid5(uuid.NAMESPACE_URL, f"{self.run_nonce}/{row.member_key}/{kind}/t")
-                ),
-                "properties": {"audience_key": self.audience, self.audience: entering},
-            },
-        ]
+        identify = {
+            **shared,
+            "type": "identify",
+            "messageId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.run_nonce}/{row.member_key}/{kind}/i")),
+            "traits": {**traits, self.audience: entering},
+        }
+        if row.changed and entering:  # same member, new identifiers: no entry or exit to announce
+            return [identify]
+        track = {
+            **shared,
+            "type": "track",
+            "event": "Audience Entered" if entering else "Audience Exited",
+            "messageId": str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self.run_nonce}/{row.member_key}/{kind}/t")),
+            "properties": {"audience_key": self.audience, self.audience: entering},
+        }
+        return [identify, track]
 
     def send(self, action: str, rows: list[OutRow], batch_seq: int) -> BatchResult:
         batch = [message for row in rows for message in self.messages(row, action == "add")]

@@ -76,3 +76,16 @@ def test_file_destination_writes_added_and_removed_per_run(pipeline_home, wareho
     removed = sorted((folder / "export").glob("*/removed.csv"))
     assert len(removed) == 1
     assert duckdb.sql(f"select count(*) from '{removed[0]}'").fetchall()[0][0] == 10
+
+
+def test_an_identifier_change_is_one_identify_not_an_exit_and_an_entry(sandbox_url, warehouse):
+    target = make_target("webhook", name="moved")
+    sync_target(warehouse, target, webhook(sandbox_url))
+    before = received(sandbox_url)["events"]
+    people = [member(i) for i in range(150)]
+    people[5]["email"] = "new.home@example.com"
+    write_audience(warehouse, "aud_test", people)
+    outcome = sync_target(warehouse, target, webhook(sandbox_url))
+    assert (outcome.added, outcome.removed, outcome.counts["messages_sent"]) == (1, 0, 1)
+    after = received(sandbox_url)
+    assert after["events"] == before and "u5" in after["audiences"]["moved"]

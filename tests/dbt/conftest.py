@@ -31,12 +31,14 @@ class BuiltWarehouse:
         return json.loads((self.target / "manifest.json").read_text())
 
 
-def run_dbt(args: list[str], *, warehouse: Path, target: Path, **extra_vars) -> subprocess.CompletedProcess:
+def run_dbt(
+    args: list[str], *, warehouse: Path, target: Path, project: Path = settings.DBT_PROJECT_DIR, **extra_vars
+) -> subprocess.CompletedProcess:
     """dbt as a user runs it, against `warehouse`, with windows pinned to the fixture's as_of date."""
     variables = {"warehouse_path": str(warehouse), "as_of": AS_OF.isoformat(), **extra_vars}
     command = [
         DBT_EXECUTABLE, *args,
-        "--project-dir", str(settings.DBT_PROJECT_DIR), "--profiles-dir", str(settings.DBT_PROJECT_DIR),
+        "--project-dir", str(project), "--profiles-dir", str(project),
         "--target-path", str(target), "--vars", json.dumps(variables),
     ]  # fmt: skip
     environment = {**settings.child_environment(), "DBT_LOG_PATH": str(target / "logs")}

@@ -1,10 +1,11 @@
 {#- Every identifier seen, one row per (record, identifier). A record is anything that asserts "these
-    identifiers are one person": a distinct combination of ids on messages, a Stripe customer, a Zendesk user,
-    a Salesforce contact or lead. Values are cleaned first: blocked placeholders never link anything. -#}
+    identifiers are one person": a distinct combination of ids on messages (int_identifiers_observed_in_events),
+    a Stripe customer, a Zendesk user, a Salesforce contact or lead. Values are cleaned first: blocked
+    placeholders never link anything. -#}
 
-with messages as (
+with event_observations as (
 
-    select * from {{ ref('stg_events__messages') }}
+    select * from {{ ref('int_identifiers_observed_in_events') }}
 
 ),
 
@@ -32,89 +33,14 @@ salesforce_leads as (
 
 ),
 
-message_id_combinations as (
-
-    select
-        user_id,
-        anonymous_id,
-        previous_id,
-        source_kind,
-        traits_email,
-        context_traits_email,
-        properties_email,
-        min(occurred_at) as observed_at
-    from messages
-    group by user_id, anonymous_id, previous_id, source_kind, traits_email, context_traits_email, properties_email
-
-),
-
-message_records as (
-
-    select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'", "coalesce(previous_id, '')",
-            "'|'", "coalesce(source_kind, '')", "'|'", "coalesce(traits_email, '')", "'|'",
-            "coalesce(context_traits_email, '')", "'|'", "coalesce(properties_email, '')"
-        ])) }} as record_id,
-        {{ clean_identifier('user_id') }} as user_id,
-        {{ event_anonymous_id('anonymous_id', 'source_kind') }} as anonymous_id,
-        {{ event_anonymous_id('previous_id', 'source_kind') }} as previous_anonymous_id,
-        {{ clean_email('traits_email') }} as traits_email,
-        {{ event_email('context_traits_email', 'properties_email', 'anonymous_id', 'source_kind') }} as event_email,
-        observed_at
-    from message_id_combinations
-
-),
-
 observations as (
 
     select
         record_id,
-        'user_id' as identifier_type,
-        user_id as identifier_value,
+        identifier_type,
+        identifier_value,
         observed_at
-    from message_records
-    where user_id is not null
-
-    union all
-
-    select
-        record_id,
-        'anonymous_id' as identifier_type,
-        anonymous_id as identifier_value,
-        observed_at
-    from message_records
-    where anonymous_id is not null
-
-    union all
-
-    select
-        record_id,
-        'anonymous_id' as identifier_type,
-        previous_anonymous_id as identifier_value,
-        observed_at
-    from message_records
-    where previous_anonymous_id is not null
-
-    union all
-
-    select
-        record_id,
-        'email' as identifier_type,
-        traits_email as identifier_value,
-        observed_at
-    from message_records
-    where traits_email is not null
-
-    union all
-
-    select
-        record_id,
-        'email' as identifier_type,
-        event_email as identifier_value,
-        observed_at
-    from message_records
-    where event_email is not null
+    from event_observations
 
     union all
 

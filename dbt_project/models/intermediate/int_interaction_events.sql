@@ -8,12 +8,13 @@
 }}
 
 {#- One row per interaction (track, page, screen) with a canonical channel and action from the
-    event_name_mapping seed. Incremental runs read the messages loaded since the last run (the last batch is
-    re-read and replaced, so a rerun changes nothing). -#}
+    event_name_mapping seed. Incremental runs read the messages loaded after the newest row already here: a
+    load writes all its rows with one _loaded_at and never overlaps a dbt run (both sit in the one-slot
+    warehouse pool). Rows are replaced on message_id, so a rerun changes nothing. -#}
 
 {%- set since_last_run -%}
     {% if is_incremental() -%}
-        where loaded_at >= (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
+        where loaded_at > (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
     {%- endif %}
 {%- endset %}
 

@@ -8,13 +8,14 @@
 }}
 
 {#- Segment's warehouses deduplicate again on messageId: the first copy received wins. Incremental runs read
-    only rows loaded since the last run and skip message ids already present. -#}
+    only rows loaded after the newest row already here (a load writes one _loaded_at and never overlaps a
+    dbt run: both sit in the one-slot warehouse pool) and skip message ids already present. -#}
 
 with source as (
 
     select * from {{ source('raw_events', 'messages') }}
     {% if is_incremental() %}
-        where _loaded_at >= (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
+        where _loaded_at > (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
     {% endif %}
 
 ),

@@ -1,0 +1,158 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key=['record_id', 'identifier_type', 'identifier_value'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
+{#- Identifiers seen together on messages, one row per (record, identifier), where a record is a distinct
+    combination of ids on messages. Incremental: only messages loaded after the newest row already here are
+    read; an identifier seen again keeps its earliest observed_at, so the result equals a full rebuild. -#}
+
+with messages as (
+
+    select * from {{ ref('stg_events__messages') }}
+    {% if is_incremental() -%}
+        where loaded_at > (select max(already_loaded.last_loaded_at) from {{ this }} as already_loaded)
+    {%- endif %}
+
+),
+
+message_id_combinations as (
+
+    select
+        user_id,
+        anonymous_id,
+        previous_id,
+        source_kind,
+        traits_email,
+        context_traits_email,
+        properties_email,
+        min(occurred_at) as observed_at,
+        max(loaded_at) as last_loaded_at
+    from messages
+    group by user_id, anonymous_id, previous_id, source_kind, traits_email, context_traits_email, properties_email
+
+),
+
+message_records as (
+
+    select
+        {{ dbt.hash(dbt.concat([
+            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'", "coalesce(previous_id, '')",
+            "'|'", "coalesce(source_kind, '')", "'|'", "coalesce(traits_email, '')", "'|'",
+            "coalesce(context_traits_email, '')", "'|'", "coalesce(properties_email, '')"
+        ])) }} as record_id,
+        {{ clean_identifier('user_id') }} as user_id,
+        {{ event_anonymous_id('anonymous_id', 'source_kind') }} as anonymous_id,
+        {{ event_anonymous_id('previous_id', 'source_kind') }} as previous_anonymous_id,
+        {{ clean_email('traits_email') }} as traits_email,
+        {{ event_email('context_traits_email', 'properties_email', 'anonymous_id', 'source_kind') }} as event_email,
+        observed_at,
+        last_loaded_at
+    from message_id_combinations
+
+),
+
+observations as (
+
+    select
+        record_id,
+        'user_id' as identifier_type,
+        user_id as identifier_value,
+        observed_at,
+        last_loaded_at
+    from message_records
+    where user_id is not null
+
+    union all
+
+    select
+        record_id,
+        'anonymous_id' as identifier_type,
+        anonymous_id as identifier_value,
+        observed_at,
+        last_loaded_at
+    from message_records
+    where anonymous_id is not null
+
+    union all
+
+    select
+        record_id,
+        'anonymous_id' as identifier_type,
+        previous_anonymous_id as identifier_value,
+        observed_at,
+        last_loaded_at
+    from message_records
+    where previous_anonymous_id is not null
+
+    union all
+
+    select
+        record_id,
+        'email' as identifier_type,
+        traits_email as identifier_value,
+        observed_at,
+        last_loaded_at
+    from message_records
+    where traits_email is not null
+
+    union all
+
+    select
+        record_id,
+        'email' as identifier_type,
+        event_email as identifier_value,
+        observed_at,
+        last_loaded_at
+    from message_records
+    where event_email is not null
+
+),
+
+new_observations as (
+
+    select
+        record_id,
+        identifier_type,
+        identifier_value,
+        min(observed_at) as observed_at,
+        max(last_loaded_at) as last_loaded_at
+    from observations
+    group by record_id, identifier_type, identifier_value
+
+),
+
+final as (
+
+    select
+        new_observations.record_id,
+        new_observations.identifier_type,
+        new_observations.identifier_value,
+        {% if is_incremental() -%}
+            least(
+                new_observations.observed_at, coalesce(existing.observed_at, new_observations.observed_at)
+            ) as observed_at,
+            greatest(
+                new_observations.last_loaded_at,
+                coalesce(existing.last_loaded_at, new_observations.last_loaded_at)
+            ) as last_loaded_at
+        {%- else -%}
+            new_observations.observed_at,
+            new_observations.last_loaded_at
+        {%- endif %}
+    from new_observations
+    {% if is_incremental() -%}
+        left join {{ this }} as existing
+            on
+                new_observations.record_id = existing.record_id
+                and new_observations.identifier_type = existing.identifier_type
+                and new_observations.identifier_value = existing.identifier_value
+    {%- endif %}
+
+)
+
+select * from final

@@ -50,11 +50,11 @@ def audience_sizes(connection) -> list[tuple[str, int]]:
 
 
 def destination_deliveries(sandbox) -> dict[str, int]:
-    """Requests each destination stand-in received (the sandbox counts them per vendor and path)."""
+    """HTTP requests each destination stand-in received (the sandbox counts them per vendor)."""
     return {
-        path: count
-        for path, count in sorted(sandbox.state.requests.items())
-        if path.strip("/").split("/")[0] in DESTINATION_VENDORS
+        vendor: count
+        for vendor, count in sorted(sandbox.state.requests.items())
+        if vendor in DESTINATION_VENDORS
     }
 
 
@@ -91,7 +91,9 @@ def print_summary(console: Console, warehouse: Path, sent: SendReport, received:
             console.print(_sync_log_table(connection))
     if received:
         rows = list(received.items())
-        console.print(_table("Destination stand-ins received (HTTP requests)", ["path", "requests"], rows))
+        console.print(
+            _table("Requests the destination stand-ins received", ["destination", "requests"], rows)
+        )
 
 
 FUNNEL_COLUMNS = {  # mart column -> heading on the console

@@ -94,9 +94,11 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
         console.print(f"ground truth for tests and checks: {truth_path}")
         definitions = pipeline.load_definitions()
         with pipeline.open_instance() as instance:
+            build_started = time.monotonic()
             with console.status("[bold]Dagster: loading events, syncing objects, running dbt..."):
                 result.runs.append(pipeline.build(definitions, instance))
             _print_run(console, result.runs[-1])
+            console.print(f"  built in {time.monotonic() - build_started:.0f} s")
             with console.status("[bold]Dagster: audience sensors push to the destinations..."):
                 result.runs += pipeline.activate(
                     definitions, instance, on_run=lambda run: _print_run(console, run)

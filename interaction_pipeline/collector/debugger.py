@@ -66,7 +66,10 @@ def routes(state) -> list[Route]:
         if token and request.query_params.get("token"):
             # Move the token from the URL (history, logs) into an HttpOnly cookie.
             response = RedirectResponse("/debugger", 303)
-            response.set_cookie(COOKIE, token, httponly=True, samesite="strict", path="/debugger")
+            secure = request.url.scheme == "https"
+            response.set_cookie(
+                COOKIE, token, httponly=True, samesite="strict", path="/debugger", secure=secure
+            )
             return response
         return HTMLResponse(PAGE)
 

@@ -104,6 +104,32 @@ def _samples(conn: duckdb.DuckDBPyConnection, table: str, size: int) -> list[Any
     return [{"member_key": key, "payload": orjson.loads(payload)} for key, payload in rows]
 
 
+def _deliver(run: BatchSender, full_replace: bool) -> bool:
+    """Send removals, then additions (or one full replace). False when the destination could not be
+    prepared (its list could not be found or created): nothing was sent and the sync log says why."""
+    outcome, destination = run.outcome, run.destination
+    if outcome.to_add or outcome.to_remove or full_replace:
+        try:
+            destination.prepare(run.conn, run.target, dry_run=False)
+        except RemoteListMissing:
+            raise
+        except DeliveryError as error:
+            outcome.failed = outcome.to_add + outcome.to_remove
+            run.log.retries("prepare", 0, error.retries)
+            run.log.write("sync", "failed", action="prepare", reason=error.reason, detail=outcome.metadata())
+            return False
+    if full_replace and destination.supports_replace:
+        from interaction_pipeline.destinations.replace import replace_all
+
+        replace_all(run)
+    else:
+        outcome.removed, failed_removes = run.send_all("remove", "_removes")
+        _fail_changed_adds(run.conn, failed_removes)
+        outcome.added, _ = run.send_all("add", "_adds")
+        outcome.failed = outcome.to_add + outcome.to_remove - outcome.added - outcome.removed
+    return True
+
+
 def sync_target(
     conn: duckdb.DuckDBPyConnection,
     target: SyncTarget,
@@ -165,25 +191,8 @@ def sync_target(
     conn.execute("create or replace temp table _rejected (member_key varchar)")
     run = BatchSender(conn, target, destination, log, outcome)
     requests_before = destination.request_count()
-    if outcome.to_add or outcome.to_remove or full_replace:
-        try:
-            destination.prepare(conn, target, dry_run=False)
-        except DeliveryError as error:
-            outcome.failed = outcome.to_add + outcome.to_remove
-            outcome.requests = destination.request_count() - requests_before
-            log.retries("prepare", 0, error.retries)
-            log.write("sync", "failed", action="prepare", reason=error.reason, detail=outcome.metadata())
-            return outcome
     try:
-        if full_replace and destination.supports_replace:
-            from interaction_pipeline.destinations.replace import replace_all
-
-            replace_all(run)
-        else:
-            outcome.removed, failed_removes = run.send_all("remove", "_removes")
-            _fail_changed_adds(conn, failed_removes)
-            outcome.added, _ = run.send_all("add", "_adds")
-            outcome.failed = outcome.to_add + outcome.to_remove - outcome.added - outcome.removed
+        delivered = _deliver(run, full_replace)
     except RemoteListMissing as error:
         forget_destination(conn, target.audience.name, target.destination)
         reason = f"{error.reason}; its confirmed state was cleared and everyone is sent to a new list"
@@ -200,7 +209,9 @@ def sync_target(
             sample_size=sample_size,
             healing=True,
         )
-    _record_invalid_and_refreshed(run)
     outcome.requests = destination.request_count() - requests_before
+    if not delivered:
+        return outcome
+    _record_invalid_and_refreshed(run)
     log.write("sync", "completed" if outcome.failed == 0 else "partial", detail=outcome.metadata())
     return outcome

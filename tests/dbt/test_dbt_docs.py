@@ -38,19 +38,13 @@ def test_the_documented_example_audience_builds_and_follows_the_contract(
     shutil.copy(built_warehouse.path, warehouse)
 
     result = run_dbt(
-        [
-            "build",
-            "--select",
-            "aud_nps_promoters",
-            "--project-dir",
-            str(project),
-            "--profiles-dir",
-            str(project),
-        ],
+        ["build", "--select", "aud_nps_promoters"],
+        project=project,
         warehouse=warehouse,
         target=tmp_path / "target",
     )
     assert result.returncode == 0, result.stdout[-3000:]
+    assert "OK created sql table model audiences.aud_nps_promoters" in result.stdout, result.stdout[-3000:]
     with duckdb.connect(str(warehouse)) as con:
         members = con.execute("select email from audiences.aud_nps_promoters").fetchall()
     assert members == []  # alice answered 9 but has an open ticket: suppressed

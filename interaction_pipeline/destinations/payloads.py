@@ -43,34 +43,41 @@ def meta_schema(identifiers: list[str]) -> list[str]:
     return [META_SCHEMA_KEYS[name] for name in identifiers if name in META_SCHEMA_KEYS]
 
 
+# Meta normalizers by column: (value, row's country) -> normalized value, or InvalidIdentifier.
+META_NORMALIZERS: dict[str, Callable[[str, str | None], str]] = {
+    "email": lambda value, region: normalize.normalize_email(value),
+    "phone": normalize.phone_digits,
+    "first_name": lambda value, region: normalize.normalize_name(value),
+    "last_name": lambda value, region: normalize.normalize_name(value),
+    "country": lambda value, region: normalize.normalize_country(value),
+    # EXTERN_ID only has to match itself across uploads, so it is hashed like everything else: an ad
+    # platform never receives a raw identifier.
+    "user_id": lambda value, region: value.strip(),
+}
+
+
 def meta_row(record: Record, identifiers: list[str], options: dict) -> Built:
     """A row aligned with `meta_schema`: hashed values, ``""`` where a member has no value (Meta's way)."""
     problems: list[str] = []
     region = record.get("country")
     row: list[str] = []
+    matchable = False
     for name in identifiers:
-        if name not in META_SCHEMA_KEYS:
+        normalizer = META_NORMALIZERS.get(name)
+        if normalizer is None:
             continue
         value = record.get(name)
-        if value in (None, ""):
+        if value is None or value == "":
             row.append("")
             continue
-        value = str(value)
-        if name == "user_id":
-            # EXTERN_ID only has to match itself across uploads, so it is hashed like everything else:
-            # an ad platform never receives a raw identifier.
-            row.append(normalize.sha256_hex(value.strip()))
+        try:
+            hashed = normalize.sha256_hex(normalizer(str(value), region))
+        except InvalidIdentifier as error:
+            problems.append(str(error))
+            row.append("")
             continue
-        normalizer = {
-            "email": normalize.normalize_email,
-            "phone": lambda v: normalize.phone_digits(v, region),
-            "first_name": normalize.normalize_name,
-            "last_name": normalize.normalize_name,
-            "country": normalize.normalize_country,
-        }[name]
-        normalized = _attempt(problems, lambda n=normalizer, v=value: n(v))
-        row.append(normalize.sha256_hex(normalized) if normalized else "")
-    matchable = [v for key, v in zip(meta_schema(identifiers), row, strict=True) if v and key != "COUNTRY"]
+        row.append(hashed)
+        matchable = matchable or name != "country"
     return (row if matchable else None), problems
 
 

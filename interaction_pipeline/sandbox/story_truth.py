@@ -14,8 +14,10 @@ Email funnel (``email_campaigns``, keyed ``"<source>:<campaign_id>"``)
     ``delivered``, ``bounced`` (``Email Bounced`` or ``Email Soft Bounced``), ``opened`` (at least one human
     open: ``Email Opened`` whose ``properties.machine_open`` is not ``true``), ``machine_opened``, ``clicked``
     (``Email Link Clicked``), ``unsubscribed`` (``Email Unsubscribed``), ``converted`` (Braze's
-    ``Campaign Converted``). ``events`` counts messages per event name, with ``Email Opened`` split into
-    ``Email Opened (human)`` and ``Email Opened (machine)``.
+    ``Campaign Converted``) and ``conversions``: people who purchased (an ``Order Completed`` or a succeeded
+    Stripe charge) after a human open or a click of the campaign, at most 7 days after it. ``events`` counts
+    messages per event name, with ``Email Opened`` split into ``Email Opened (human)`` and
+    ``Email Opened (machine)``.
 
 Audiences (members are people; ``user_ids`` and lowercased ``emails`` are listed)
     ``open_tickets`` (suppression): people who requested a Zendesk ticket whose status is new, open, pending
@@ -29,7 +31,9 @@ Audiences (members are people; ``user_ids`` and lowercased ``emails`` are listed
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter, defaultdict
+from datetime import datetime
 
 from interaction_pipeline.sandbox.story_time import AUDIENCE_WINDOW_DAYS, DAY, segment_time
 from interaction_pipeline.sandbox.story_zendesk import UNRESOLVED
@@ -44,6 +48,7 @@ EMAIL_STEPS = {
     "Campaign Converted": "converted",
 }
 EMAIL_SOURCES = ("braze", "customerio")
+ATTRIBUTION_DAYS = 7
 
 
 def normalize_email(email: str | None) -> str | None:
@@ -57,6 +62,7 @@ def compute_ground_truth(story) -> dict:
     by_source: Counter = Counter()
     email_events: list[tuple] = []  # (source, campaign, name, human, user, anon, timestamp)
     visits: list[tuple] = []  # (user, anon, timestamp)
+    orders: list[tuple] = []  # (user, anon, timestamp)
     names: dict[str, str] = {}
     for source, message in story.events():
         by_source[source] += 1
@@ -68,6 +74,8 @@ def compute_ground_truth(story) -> dict:
             email_of[user] = normalize_email(message["traits"].get("email"))
         elif kind in ("page", "screen") or event in ("Order Completed", "Application Opened"):
             visits.append((user, anon, moment))
+            if event == "Order Completed":
+                orders.append((user, anon, moment))
         elif source in EMAIL_SOURCES and event.startswith(("Email", "Campaign Converted")):
             properties = message["properties"]
             campaign = f"{source}:{properties['campaign_id']}"
@@ -80,6 +88,10 @@ def compute_ground_truth(story) -> dict:
         return user or anonymous_owner.get(anon) or person_by_email.get(normalize_email(anon))
 
     campaigns = _funnels(email_events, names, person)
+    purchases = _purchase_times(orders, story.objects, person)
+    conversions = _attributed_conversions(email_events, purchases, person)
+    for campaign, funnel in campaigns.items():
+        funnel["conversions"] = conversions[campaign]
     active = {person(user, anon) for user, anon, moment in visits if moment >= window_start}
     openers = {
         person(user, anon)
@@ -142,6 +154,37 @@ def _funnels(email_events, names, person) -> dict:
             "events": dict(sorted(counts[campaign].items())),
         }
     return result
+
+
+def _epoch(iso: str) -> float:
+    return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
+
+
+def _purchase_times(orders, objects: dict, person) -> dict[str, list[float]]:
+    """Every purchase moment per person: orders from the website and succeeded Stripe charges."""
+    owner = {customer["id"]: customer["metadata"]["user_id"] for customer in objects["stripe/customers"]}
+    times: dict[str, list[float]] = defaultdict(list)
+    for user, anon, moment in orders:
+        times[person(user, anon)].append(_epoch(moment))
+    for charge in objects["stripe/charges"]:
+        if charge["status"] == "succeeded":
+            times[owner[charge["customer"]]].append(float(charge["created"]))
+    return {who: sorted(moments) for who, moments in times.items()}
+
+
+def _attributed_conversions(email_events, purchases: dict[str, list[float]], person) -> Counter:
+    """Per campaign, people with a purchase in (touch, touch + 7 days] after a human open or a click."""
+    converted: dict[str, set] = defaultdict(set)
+    for campaign, event, human, user, anon, moment in email_events:
+        if not (event == "Email Link Clicked" or (event == "Email Opened" and human)):
+            continue
+        who = person(user, anon)
+        touched = _epoch(moment)
+        moments = purchases.get(who, ())
+        after = bisect.bisect_right(moments, touched)
+        if after < len(moments) and moments[after] <= touched + ATTRIBUTION_DAYS * DAY:
+            converted[campaign].add(who)
+    return Counter({campaign: len(people) for campaign, people in converted.items()})
 
 
 def _recent_payers(objects: dict, since: float) -> set[str]:

@@ -30,6 +30,7 @@ FUNNEL_FIELDS = {
     "delivered": "delivered",
     "opened": "unique_human_openers",
     "clicked": "unique_clickers",
+    "conversions": "conversions",
 }
 EVENT_COUNTS = {  # event name in the ground truth -> mart column counting those events
     "Email Opened (human)": "human_opens",

@@ -155,3 +155,28 @@ def test_under_a_slow_disk_every_200_is_spooled_and_the_rest_get_503(
     acknowledged = {mid for mid, status in statuses.items() if status == 200}
     assert set(statuses.values()) == {200, 503}
     assert {line["messageId"] for line in spool_reader.messages(live_collector.home)} == acknowledged
+
+
+def test_a_graceful_stop_finishes_the_requests_in_flight(live_collector, spool_reader, monkeypatch):
+    import threading
+
+    real_sync = spool.sync_file
+    syncing = threading.Event()
+
+    def slow_sync(handle):
+        syncing.set()
+        time.sleep(0.5)
+        real_sync(handle)
+
+    monkeypatch.setattr(spool, "sync_file", slow_sync)
+    answers = []
+    sender = threading.Thread(
+        target=lambda: answers.append(live_collector.post("/v1/track", {"userId": "u", "event": "In flight"}))
+    )
+    sender.start()
+    assert syncing.wait(5)
+    live_collector.stop()  # while the request waits for its fsync
+    sender.join(10)
+    assert [answer.status for answer in answers] == [200]
+    assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["In flight"]
+    assert not list(live_collector.home.rglob("*.open"))

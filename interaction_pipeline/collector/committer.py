@@ -96,8 +96,6 @@ class GroupCommitter:
             self.rejects.append(rejects)
             self.events.sync()
             self.rejects.sync()
-            self.events.rotate_if_due()
-            self.rejects.rotate_if_due()
         except OSError as failure:
             logger.error("spool write failed (%s); answering 503 until it recovers", failure)
             error = failure
@@ -105,6 +103,9 @@ class GroupCommitter:
             logger.exception("unexpected spool writer error; answering 503")
             error = OSError(f"spool writer error: {failure}")
         self._loop.call_soon_threadsafe(self._resolve, group, len(events) + len(rejects), error)
+        # Rotation comes after the answer: the group is durable already, and closing a segment (fsync,
+        # rename) should neither delay nor fail it.
+        self._rotate_quietly()
 
     def _resolve(self, group: list, size: int, error: OSError | None) -> None:
         self.pending_bytes -= size

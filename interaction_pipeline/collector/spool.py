@@ -124,8 +124,10 @@ class SpoolStream:
             return
         handle, path = self._handle, self._path
         self._handle = self._path = None
-        os.fsync(handle)
-        os.close(handle)
+        try:
+            os.fsync(handle)
+        finally:
+            os.close(handle)  # on failure the segment stays .open and is recovered at the next start
         self._finish(path)
 
     def _finish(self, path: Path) -> None:

@@ -81,11 +81,11 @@ class GroupCommitter:
                     self._commit_group(group)
                 except Exception:  # never let the writer die: handlers would wait forever
                     logger.exception("unexpected error in the spool writer")
-        try:
-            self.events.close()
-            self.rejects.close()
-        except OSError:
-            logger.exception("closing the open segments at shutdown failed; they are recovered at next start")
+        for stream in (self.events, self.rejects):
+            try:
+                stream.close()
+            except OSError:
+                logger.exception("closing %s at shutdown failed; it is recovered at the next start", stream)
 
     def _commit_group(self, group: list) -> None:
         events = b"".join(item[0] for item in group)

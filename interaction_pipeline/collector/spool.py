@@ -59,6 +59,9 @@ class SpoolStream:
         self._synced_size = 0
         self._opened_at = 0.0
 
+    def __repr__(self) -> str:
+        return f"SpoolStream({self.directory})"
+
     def _open(self) -> None:
         now = datetime.now(UTC)
         day = self.directory / f"{now:%Y-%m-%d}"

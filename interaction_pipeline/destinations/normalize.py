@@ -80,7 +80,9 @@ def parse_phone(value: str, region: str | None = None) -> phonenumbers.PhoneNumb
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
         raise InvalidIdentifier(f"phone {value!r} does not parse: {error}") from error
-    if not phonenumbers.is_valid_number(number):
+    # Checking the region the number was read in first is the common case and much cheaper than
+    # is_valid_number, which searches every region sharing the country code (25 for +1).
+    if not (phonenumbers.is_valid_number_for_region(number, region) or phonenumbers.is_valid_number(number)):
         raise InvalidIdentifier(f"phone {value!r} is not a valid number (read in region {region})")
     return number
 

@@ -96,3 +96,8 @@ def test_a_country_that_is_not_an_iso_code_falls_back_to_the_default_region():
 def test_meta_extern_id_is_hashed_too():
     row, _ = meta_row({"user_id": " u-42 "}, ["user_id"], {})
     assert row == [sha("u-42")]
+
+
+def test_a_number_from_another_region_of_the_same_country_code_stays_valid():
+    # A Toronto number read with the US default: +1 is shared, so it is valid (in CA), not reported.
+    assert normalize.phone_e164("416-979-1234", "US") == "+14169791234"

@@ -26,7 +26,7 @@ def problem(message: object) -> tuple[str, str] | None:
         return "invalid_message", "a message must be a JSON object"
     get = message.get
     kind = get("type")
-    if kind not in MESSAGE_TYPES:
+    if not isinstance(kind, str) or kind not in MESSAGE_TYPES:
         return "invalid_type", f"type must be one of {', '.join(sorted(MESSAGE_TYPES))}; got {kind!r}"[:200]
     user_id, anonymous_id = get("userId"), get("anonymousId")
     if user_id is None and anonymous_id is None:

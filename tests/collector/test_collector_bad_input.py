@@ -127,3 +127,22 @@ def test_wrong_method_or_path(live_collector, method, path, status):
     assert response.status == status
     assert response.json()["code"] in ("method_not_allowed", "not_found")
     assert live_collector.request("GET", "/health").status == 200
+
+
+def test_wrong_types_inside_a_batch_are_rejected_one_by_one(live_collector, spool_reader):
+    batch = [
+        {"type": ["track"], "userId": "u"},
+        {"type": {"t": 1}, "userId": "u"},
+        {"type": "track", "userId": ["u"], "event": "e"},
+        {"type": "track", "userId": "u", "event": "e", "messageId": {"id": 1}},
+        {"type": "identify", "userId": True},
+        {"type": "track", "userId": "u", "event": "e", "sentAt": 5},
+        {"type": "track", "userId": "u", "event": "e"},
+    ]
+    response = live_collector.post("/v1/batch", {"batch": batch})
+    assert response.status == 200
+    assert [error["code"] for error in response.json()["errors"]] == [
+        "invalid_type", "invalid_type", "invalid_id", "invalid_message_id", "invalid_id", "invalid_timestamp",
+    ]  # fmt: skip
+    assert len(spool_reader.messages(live_collector.home, include_open=True)) == 1
+    assert len(spool_reader.rejects(live_collector.home, include_open=True)) == 6

@@ -69,3 +69,19 @@ def test_random_requests_never_get_a_server_error(
     response = live_collector.request("POST", path, body, headers)
     assert response.status < 500 or response.status == 503, response.body
     assert "code" in response.json() or response.json().get("success") is True
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    path=st.sampled_from(
+        ["/debugger/api/events", "/debugger/api/rejects", "/debugger/api/sources", "/debugger"]
+    ),
+    parameters=st.dictionaries(
+        st.sampled_from(["source", "event", "q", "after", "limit", "token"]), header_text, max_size=4
+    ),
+)
+def test_random_debugger_queries_never_get_a_server_error(live_collector, path, parameters):
+    from urllib.parse import urlencode
+
+    response = live_collector.request("GET", f"{path}?{urlencode(parameters)}")
+    assert response.status in (200, 303, 403)

@@ -62,7 +62,8 @@ async def read_body(
     ``content_length`` and ``encoding`` are the raw header values (the caller has already scanned the
     headers once); an announced length over the limit is refused before reading anything.
     """
-    if content_length is not None and content_length.isdigit() and int(content_length) > limit:
+    announced = content_length is not None and content_length.isdigit()
+    if announced and (len(content_length) > 15 or int(content_length) > limit):
         raise _too_large(limit, "the request body", b"")
     if encoding:
         encoding = encoding.strip().lower()

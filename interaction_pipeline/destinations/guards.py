@@ -87,7 +87,16 @@ def suppressed_members(
 def suppression_problem(
     conn: duckdb.DuckDBPyConnection, audience: AudienceSpec, suppressions: list[AudienceSpec]
 ) -> str | None:
-    count, sample, problems = suppressed_members(conn, audience, suppressions)
+    return describe_suppression(audience, suppressions, *suppressed_members(conn, audience, suppressions))
+
+
+def describe_suppression(
+    audience: AudienceSpec,
+    suppressions: list[AudienceSpec],
+    count: int,
+    sample: list[str],
+    problems: list[str],
+) -> str | None:
     if problems:
         return "; ".join(problems) + f" - cannot prove {audience.name} excludes suppressed members"
     if count:

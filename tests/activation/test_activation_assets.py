@@ -8,6 +8,7 @@ import duckdb
 import pytest
 
 from interaction_pipeline.defs.activation.audience_targets import load_plan
+from interaction_pipeline.defs.activation.checks import build_suppression_checks
 from interaction_pipeline.defs.activation.definitions import activation_definitions
 from interaction_pipeline.defs.activation.resources import destination_resources
 from interaction_pipeline.defs.activation.sensors import RETRY_AFTER_SECONDS, unfinished_syncs
@@ -116,3 +117,15 @@ def test_the_sensor_retries_a_sync_that_left_rows_unconfirmed(pipeline_home):
         instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 0}))
         done, _ = unfinished_syncs(instance, plan, cursor, now=time.time() + 2 * RETRY_AFTER_SECONDS)
         assert done == []
+
+
+def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activation):
+    home, _, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["a@x.com", "B@x.com"], ["b@x.com"])
+    plan = load_plan(MANIFEST)
+    (check,) = build_suppression_checks(plan)
+    assert check.check_keys == {dg.AssetCheckKey(plan.model_keys["promo"], "no_suppressed_members")}
+    result = check(dg.build_asset_check_context(resources={"warehouse": resources["warehouse"]}))
+    assert not result.passed
+    assert result.metadata["suppressed_members"].value == 1
+    assert result.metadata["reason"].value.startswith("1 members of marketing audience promo")

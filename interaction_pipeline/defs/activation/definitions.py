@@ -5,6 +5,7 @@ from __future__ import annotations
 import dagster as dg
 
 from interaction_pipeline.defs.activation.audience_targets import ActivationPlan, load_plan
+from interaction_pipeline.defs.activation.checks import build_suppression_checks
 from interaction_pipeline.defs.activation.sensors import build_audience_sensor
 from interaction_pipeline.defs.activation.sync_assets import build_activation_assets
 
@@ -20,7 +21,12 @@ def activation_definitions(plan: ActivationPlan) -> dg.Definitions:
         selection=dg.AssetSelection.assets(*assets),
         description="Sync every audience to every destination now.",
     )
-    return dg.Definitions(assets=assets, jobs=[job], sensors=[build_audience_sensor(plan)])
+    return dg.Definitions(
+        assets=assets,
+        asset_checks=build_suppression_checks(plan),
+        jobs=[job],
+        sensors=[build_audience_sensor(plan)],
+    )
 
 
 @dg.definitions

@@ -146,3 +146,17 @@ def test_wrong_types_inside_a_batch_are_rejected_one_by_one(live_collector, spoo
     ]  # fmt: skip
     assert len(spool_reader.messages(live_collector.home, include_open=True)) == 1
     assert len(spool_reader.rejects(live_collector.home, include_open=True)) == 6
+
+
+def test_an_oversize_message_inside_a_batch_is_rejected_alone(live_collector, spool_reader):
+    batch = [
+        {"type": "track", "userId": "u", "event": "Big", "properties": {"blob": "x" * MAX_MESSAGE_BYTES}},
+        {"type": "track", "userId": "u", "event": "Small"},
+    ]
+    response = live_collector.post("/v1/batch", {"batch": batch})
+    assert response.status == 200
+    body = response.json()
+    assert (body["accepted"], body["rejected"]) == (1, 1)
+    assert body["errors"][0]["code"] == "message_too_large" and "32 KB" in body["errors"][0]["message"]
+    [line] = spool_reader.messages(live_collector.home, include_open=True)
+    assert line["event"] == "Small"

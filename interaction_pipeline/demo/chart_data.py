@@ -14,7 +14,7 @@ FUNNEL_STEPS = (
     ("Delivered", "sum(delivered)"),
     ("Opened (human)", "sum(unique_human_openers)"),
     ("Clicked", "sum(unique_clickers)"),
-    ("Converted", "sum(conversions)"),
+    ("Bought within 7 days", "sum(conversions)"),  # after a human open or a click; not a subset of clicks
 )
 WEEKLY_SERIES = (  # (label, table, measure)
     ("Email opens (human)", EMAIL_DAILY, "human_opens"),
@@ -67,14 +67,16 @@ def campaign_rows(connection) -> tuple[list[str], list[tuple]]:
 
 
 def weekly_engagement(connection) -> dict[str, list[tuple[date, float]]]:
-    """Weekly totals of human engagement per channel (weeks start on Monday)."""
+    """Weekly totals of human engagement per channel (weeks start on Monday; the unfinished last week is left
+    out so the lines do not fall off at the end)."""
     series: dict[str, list[tuple[date, float]]] = {}
     for label, table, measure in WEEKLY_SERIES:
         if not table_exists(connection, table):
             continue
         rows = connection.execute(
             f"select date_trunc('week', event_date)::date as week, sum({measure})::double "
-            f"from {table} group by week order by week"
+            f"from {table} where event_date < (select date_trunc('week', max(event_date)) from {table}) "
+            f"group by week order by week"
         ).fetchall()
         if rows:
             series[label] = [(week, value) for week, value in rows]

@@ -27,7 +27,7 @@ def _svg(width: int, height: int, body: list[str], title: str) -> str:
 
 def funnel_svg(steps: list[tuple[str, int]], title: str, width: int = 640) -> str:
     """Horizontal bars, one per step, labelled with the count and the share of the first step."""
-    label_width, row, top = 150, 34, 40
+    label_width, row, top = 175, 34, 40
     height = top + row * len(steps) + 16
     first = steps[0][1] if steps and steps[0][1] else 1
     largest = max((value for _, value in steps), default=0) or 1

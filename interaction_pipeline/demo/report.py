@@ -25,6 +25,15 @@ th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: l
 th { background: #f9fafb; } .muted { color: #6b7280; } img { max-width: 100%; }
 """
 SYNC_LOG_ROWS = 50
+HEADINGS = {  # warehouse column -> what a marketer reads
+    "source_name": "source",
+    "campaign_name": "campaign",
+    "unique_human_openers": "opened",
+    "machine_opens": "machine opens",
+    "unique_clickers": "clicked",
+    "open_rate": "open rate",
+    "click_rate": "click rate",
+}
 
 
 def _cell(value) -> str:
@@ -40,7 +49,7 @@ def _cell(value) -> str:
 def html_table(columns: list[str], rows: list[tuple]) -> str:
     if not rows:
         return "<p class='muted'>nothing yet</p>"
-    head = "".join(f"<th>{escape(column)}</th>" for column in columns)
+    head = "".join(f"<th>{escape(HEADINGS.get(column, column))}</th>" for column in columns)
     body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 

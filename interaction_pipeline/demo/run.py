@@ -36,7 +36,7 @@ class DemoResult:
 @contextlib.contextmanager
 def sandbox_environment(url: str):
     """Point every client (in this process and in the processes it starts) at the demo's sandbox."""
-    previous = os.environ.get(SANDBOX_URL_VARIABLE)
+    previous = settings.env(SANDBOX_URL_VARIABLE)
     os.environ[SANDBOX_URL_VARIABLE] = url
     try:
         yield

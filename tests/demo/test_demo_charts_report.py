@@ -58,7 +58,7 @@ def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path, wri
         "Delivered": 1470,
         "Opened (human)": 370,
         "Clicked": 40,
-        "Converted": 8,
+        "Bought within 7 days": 8,
     }
 
 

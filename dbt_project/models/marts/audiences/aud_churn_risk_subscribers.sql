@@ -1,6 +1,7 @@
 {#- Paying subscribers who went quiet: an active or past-due Stripe subscription, but no human engagement
-    (email open, click, visit, chat, survey, purchase) within var churn_risk_inactive_days of as_of. Reaching
-    them before renewal is cheaper than winning them back after cancellation. Minus suppressed profiles. -#}
+    (human email open, click, tap, visit, chat, survey answer, order) within var churn_risk_inactive_days of
+    as_of; their automatic renewal charges do not count as engagement. Reaching them before renewal is cheaper
+    than winning them back after cancellation. Minus suppressed profiles. -#}
 
 with engagement as (
 
@@ -32,7 +33,7 @@ final as (
         profiles.country,
         engagement.subscription_status,
         engagement.mrr,
-        engagement.last_engaged_at
+        engagement.last_human_engagement_at
     from engagement
     inner join profiles
         on engagement.profile_id = profiles.profile_id
@@ -41,8 +42,8 @@ final as (
     where
         engagement.subscription_status in ('active', 'past_due')
         and (
-            engagement.last_engaged_at is null
-            or engagement.last_engaged_at < {{ days_before_as_of(var('churn_risk_inactive_days')) }}
+            engagement.last_human_engagement_at is null
+            or engagement.last_human_engagement_at < {{ days_before_as_of(var('churn_risk_inactive_days')) }}
         )
         and suppressed.profile_id is null
 

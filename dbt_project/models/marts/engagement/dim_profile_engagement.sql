@@ -148,6 +148,7 @@ joined as (
         coalesce(ticket_summary.total_tickets, 0) as total_tickets,
         salesforce_summary.salesforce_account_id,
         salesforce_summary.salesforce_account_name,
+        activity.last_engaged_at as last_human_engagement_at,
         nullif(
             greatest(
                 coalesce(activity.last_engaged_at, cast('1900-01-01' as {{ dbt.type_timestamp() }})),

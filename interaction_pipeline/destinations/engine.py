@@ -162,7 +162,7 @@ def sync_target(
         "no_suppressed_members": guards.suppression_problem(conn, target.audience, suppressions or []),
     }
     outcome.blocked = "; ".join(reason for reason in outcome.guards.values() if reason) or None
-    if outcome.blocked:
+    if outcome.blocked and not dry_run:  # a preview still shows what the sync would change
         log.write("sync", "blocked", reason=outcome.blocked, detail=outcome.metadata())
         return outcome
 

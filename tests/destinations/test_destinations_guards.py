@@ -83,3 +83,10 @@ def test_an_audience_that_is_not_built_says_so(warehouse, tmp_path):
     target = make_target("file", relation='"audiences"."aud_missing"')
     with pytest.raises(ValueError, match="audience model aud_test is not built yet"):
         sync_target(warehouse, target, files(tmp_path))
+
+
+def test_a_blocked_preview_still_shows_what_would_change(warehouse, tmp_path):
+    write_audience(warehouse, "aud_test", [member(i) for i in range(42)])
+    outcome = sync_target(warehouse, make_target("meta"), files(tmp_path), dry_run=True)
+    assert outcome.guards["min_size"] is not None
+    assert (outcome.to_add, len(outcome.sample_adds), outcome.requests) == (42, 5, 0)

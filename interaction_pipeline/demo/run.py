@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import time
 from dataclasses import dataclass, field
@@ -105,7 +106,8 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
                 )
         received = summary.destination_deliveries(sandbox)
     result.seconds = time.monotonic() - started
-    summary.print_summary(console, settings.paths().warehouse, result.sent, received)
+    truth = json.loads(truth_path.read_text())
+    summary.print_summary(console, settings.paths().warehouse, result.sent, received, truth)
     _print_next_steps(console, result)
     return result
 

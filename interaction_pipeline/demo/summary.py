@@ -15,6 +15,7 @@ from rich.table import Table
 
 from interaction_pipeline.demo import chart_data
 from interaction_pipeline.demo.sender import SendReport
+from interaction_pipeline.demo.verify import verify
 
 DESTINATION_VENDORS = ("meta", "google-ads", "braze", "webhook")
 
@@ -68,7 +69,9 @@ def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
     return table
 
 
-def print_summary(console: Console, warehouse: Path, sent: SendReport, received: dict[str, int]) -> None:
+def print_summary(
+    console: Console, warehouse: Path, sent: SendReport, received: dict[str, int], truth: dict | None = None
+) -> None:
     connection = connect(warehouse)
     if connection is None:
         console.print("[red]no warehouse was written[/]")
@@ -89,6 +92,8 @@ def print_summary(console: Console, warehouse: Path, sent: SendReport, received:
         console.print(_table("Audiences", ["audience", "members"], audience_sizes(connection)))
         if "audience_sync_log" in tables_in(connection, "pipeline"):
             console.print(_sync_log_table(connection))
+        if truth is not None:
+            _print_verdicts(console, verify(connection, truth))
     if received:
         rows = list(received.items())
         console.print(
@@ -135,3 +140,15 @@ def _sync_log_table(connection) -> Table:
         from pipeline.audience_sync_log where level = 'sync' order by logged_at
     """).fetchall()
     return _table("Audience syncs (pipeline.audience_sync_log)", list(SYNC_COLUMNS), rows)
+
+
+def _print_verdicts(console: Console, verdicts) -> None:
+    console.print("[bold]Checked against the story's ground truth[/] (demo/ground_truth.json)")
+    for verdict in verdicts:
+        mark = "[green]✓[/]" if verdict.ok else "[yellow]≠[/]"
+        console.print(f"  {mark} {verdict.check}: {verdict.detail}")
+    if not all(verdict.ok for verdict in verdicts):
+        console.print(
+            "  [yellow]differences are expected when the story's 6-month windows have moved since "
+            "its first run (make clean starts a fresh story)[/]"
+        )

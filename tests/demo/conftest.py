@@ -65,7 +65,8 @@ def _write_funnel_marts(path):
             from range(60) r(n)""")
         connection.execute("""
             create table audiences.aud_reengagement as
-            select 'p' || n as profile_id, 'p' || n || '@example.com' as email from range(42) r(n)""")
+            select 'p' || n as profile_id, 'u' || n as user_id, 'p' || n || '@example.com' as email
+            from range(42) r(n)""")
         connection.execute("""
             create table pipeline.audience_sync_log as
             select 'aud_reengagement' as audience, 'meta' as destination, 42 as added, 0 as removed,

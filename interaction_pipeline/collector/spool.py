@@ -134,8 +134,10 @@ class SpoolStream:
         self._finish(path)
 
     def _finish(self, path: Path) -> None:
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             path.unlink()
         else:
             path.rename(path.with_name(path.name.removesuffix(".open")))
+            logger.info("closed segment %s (%d bytes)", path.name.removesuffix(".open"), size)
         fsync_directory(path.parent)

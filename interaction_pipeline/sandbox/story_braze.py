@@ -78,7 +78,7 @@ def braze_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: E
             yield track(opened, "Email Opened", reader)
             if rng.random() < 0.25:
                 yield track(opened + rng.uniform(600, 43_200), "Email Opened", reader)
-            still_shopping = campaign.send_time < profile.last_active or not profile.lapsed
+            still_shopping = campaign.send_time < profile.last_active or not profile.drifting
             if still_shopping and rng.random() < profile.click_rate:
                 url = rng.choice(campaign.link_urls)
                 clicked = opened + rng.uniform(3, 300)
@@ -139,7 +139,7 @@ def _push_and_inapp(rng: random.Random, profile: Profile, catalog: Catalog, trac
         outcome = rng.random()
         if outcome < 0.03:
             yield track(sent + 5, "Push Notification Bounced", base)
-        elif outcome < 0.11 and (campaign.send_time < profile.last_active or not profile.lapsed):
+        elif outcome < 0.11 and (campaign.send_time < profile.last_active or not profile.drifting):
             yield track(sent + rng.uniform(10, 3600), "Push Notification Tapped", {**base, "action": "Open"})
     for campaign in catalog.inapp:
         if not campaign.send_time < profile.last_active or rng.random() > campaign.reach:

@@ -46,7 +46,7 @@ def customerio_events(rng: random.Random, profile: Profile, catalog: Catalog, em
         if rng.random() < profile.open_rate:
             opened = delivered + 60 + rng.expovariate(1 / 7200) % 172_800
             yield track(opened, "Email Opened")
-            if not profile.lapsed and rng.random() < profile.click_rate:
+            if not profile.drifting and rng.random() < profile.click_rate:
                 yield track(
                     opened + rng.uniform(3, 300),
                     "Email Link Clicked",

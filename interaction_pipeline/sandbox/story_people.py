@@ -53,11 +53,17 @@ class Profile:
     signup: float
     last_active: float  # end of visits and orders
     lapsed: bool  # stopped visiting and buying more than six months ago
+    quiet: bool  # still subscribed, but has not visited or read anything for a month or more
     open_rate: float  # chance of a human open per delivered email
     click_rate: float  # chance of a click per human open
     has_app: bool  # receives push notifications
     subscriber: bool  # has a Stripe subscription
     customerio_by_email: bool  # known to the second brand's Customer.io only by email
+
+    @property
+    def drifting(self) -> bool:
+        """Lapsed or quiet: no longer clicks through or taps after ``last_active``."""
+        return self.lapsed or self.quiet
 
 
 def company_count(size: int) -> int:
@@ -105,9 +111,12 @@ def make_profile(seed: int, index: int, size: int, now: float) -> Profile:
         last_active = rng.uniform(signup + 2 * DAY, now - 190 * DAY)
     else:
         last_active = max(signup + DAY, now - rng.uniform(0.1, 25) * DAY)
+    quiet = not lapsed and rng.random() < 0.1
+    if quiet:
+        last_active = max(signup + DAY, now - rng.uniform(40, 150) * DAY)
     last_active = clear_of_boundary(last_active, now)
     reader = rng.random()
-    open_rate = 0.02 if reader < 0.35 else (0.25 if reader < 0.75 else 0.6)
+    open_rate = 0.02 if reader < 0.35 or quiet else (0.25 if reader < 0.75 else 0.6)
     business = rng.random() < 0.2
     return Profile(
         index=index,
@@ -123,9 +132,10 @@ def make_profile(seed: int, index: int, size: int, now: float) -> Profile:
         signup=signup,
         last_active=last_active,
         lapsed=lapsed,
+        quiet=quiet,
         open_rate=open_rate,
         click_rate=rng.uniform(0.05, 0.2),
         has_app=rng.random() < 0.35,
-        subscriber=rng.random() < 0.4,
+        subscriber=rng.random() < 0.4 or quiet,
         customerio_by_email=rng.random() < 0.3,
     )

@@ -2,7 +2,9 @@
 
 About four people in ten subscribe (monthly or yearly). Most stay active, some are trialing, canceled (every
 lapsed person cancelled before they stopped visiting) or past due (their last invoice is open and its charge
-was declined). Each billing period has an invoice, and each paid invoice a charge.
+was declined). Quiet subscribers keep paying although they stopped visiting; a few people tried the free
+trial a few weeks ago and left without paying. Each billing period has an invoice, and each paid invoice a
+charge.
 """
 
 from __future__ import annotations
@@ -70,6 +72,8 @@ def catalog_objects(now: float) -> tuple[list[dict], list[dict]]:
 def _status(rng: random.Random, profile: Profile, start: float, now: float) -> str:
     if profile.lapsed:
         return "canceled"
+    if profile.quiet:
+        return "active" if rng.random() < 0.85 else "past_due"
     if now - start < 14 * DAY:
         return "trialing"
     draw = rng.random()
@@ -83,12 +87,15 @@ def subscriber_objects(seed: int, profile: Profile, prices: list[dict], now: flo
     start = int(min(profile.signup + rng.uniform(0, 10) * DAY, now - DAY))
     if not profile.lapsed and rng.random() < 0.08:
         start = int(now - rng.uniform(1, 13) * DAY)  # a recent subscriber still in the free trial
+    dropout = not profile.drifting and rng.random() < 0.06
+    if dropout:  # tried the free trial a few weeks ago and left without ever paying
+        start = int(max(now - rng.uniform(16, 40) * DAY, profile.signup))
     plan = 2 if profile.company is not None else rng.randrange(2)
     price = prices[plan * 2 + (1 if rng.random() < 0.25 else 0)]
     period = PERIOD_DAYS[price["recurring"]["interval"]] * DAY
-    status = _status(rng, profile, start, now)
-    ended = None
-    if status == "canceled":
+    status = "canceled" if dropout else _status(rng, profile, start, now)
+    ended = int(start + 14 * DAY) if dropout else None
+    if status == "canceled" and not dropout:
         ended = int(min(max(start + period, profile.last_active + rng.uniform(0, 20) * DAY), now - DAY))
         if profile.lapsed:  # they stopped paying before they stopped visiting: no charge in the last 6 months
             ended = int(max(start + DAY, min(ended, profile.last_active)))
@@ -119,7 +126,7 @@ def subscriber_objects(seed: int, profile: Profile, prices: list[dict], now: flo
         period_start += period
     sub_id = f"sub_{key}"
     current = periods[-1]
-    trial_end = start + 14 * DAY if status == "trialing" else None
+    trial_end = start + 14 * DAY if status == "trialing" or dropout else None
     subscription = {
         "id": sub_id,
         "object": "subscription",

@@ -191,7 +191,7 @@ def test_make_dev_serves_the_demo_in_the_dagster_ui_and_runs_what_graphql_launch
         client = DagsterGraphQLClient("127.0.0.1", port_number=ports["dagster"])
         assert launch_and_wait(client, ["reporting", "email_charts"]) == DagsterRunStatus.SUCCESS
 
-        assert "demo_build" in rendered_dom(f"{ui}/runs")
+        assert "build_warehouse" in rendered_dom(f"{ui}/runs")
         browser_page.open(f"{ui}/assets/reporting/email_charts?view=events")
         show = "[...document.querySelectorAll('a')].filter(a => a.textContent === '[Show Markdown]')"
         browser_page.wait_for(f"{show}.length >= 2")

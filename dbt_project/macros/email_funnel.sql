@@ -1,4 +1,4 @@
-{#- The email funnel's measures over rows of int_interaction_events_profiled (channel = 'email'), shared by the
+{#- The email funnel's measures over rows of int_interaction_events (channel = 'email'), shared by the
     daily and the per-campaign funnel so both count the same way. Conversions are joined in by the caller. -#}
 {% macro email_funnel_counts() -%}
         count(case when action = 'Email Sent' then 1 end) as sent,

@@ -42,3 +42,22 @@
         else {{ clean_identifier(anonymous_id) }}
     end
 {%- endmacro %}
+
+{#- The smaller of two nullable values (either when the other is null): with ordered_pair_second, a pair
+    written in a canonical order whichever column held which value. -#}
+{% macro ordered_pair_first(first, second) -%}
+    case
+        when {{ first }} is null then {{ second }}
+        when {{ second }} is null or {{ first }} <= {{ second }} then {{ first }}
+        else {{ second }}
+    end
+{%- endmacro %}
+
+{#- The larger of two values, null when either is null or both are equal. -#}
+{% macro ordered_pair_second(first, second) -%}
+    case
+        when {{ first }} is null or {{ second }} is null or {{ first }} = {{ second }} then null
+        when {{ first }} <= {{ second }} then {{ second }}
+        else {{ first }}
+    end
+{%- endmacro %}

@@ -8,7 +8,7 @@
 }}
 
 {#- Identifiers seen together on messages, one row per (record, identifier), where a record is a distinct
-    combination of ids on messages. Incremental: only messages loaded after the newest row already here are
+    set of cleaned ids on messages. Incremental: only messages loaded after the newest row already here are
     read; an identifier seen again keeps its earliest observed_at, so the result equals a full rebuild. -#}
 
 with messages as (
@@ -37,14 +37,9 @@ message_id_combinations as (
 
 ),
 
-message_records as (
+cleaned_combinations as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'", "coalesce(previous_id, '')",
-            "'|'", "coalesce(source_kind, '')", "'|'", "coalesce(traits_email, '')", "'|'",
-            "coalesce(context_traits_email, '')", "'|'", "coalesce(properties_email, '')"
-        ])) }} as record_id,
         {{ clean_identifier('user_id') }} as user_id,
         {{ event_anonymous_id('anonymous_id', 'source_kind') }} as anonymous_id,
         {{ event_anonymous_id('previous_id', 'source_kind') }} as previous_anonymous_id,
@@ -53,6 +48,44 @@ message_records as (
         observed_at,
         last_loaded_at
     from message_id_combinations
+
+),
+
+canonical_combinations as (
+
+    -- Two anonymous ids (or two emails) on one message link the same way whichever column carried them,
+    -- so each pair is put in order before records are formed.
+    select
+        user_id,
+        {{ ordered_pair_first('anonymous_id', 'previous_anonymous_id') }} as anonymous_id,
+        {{ ordered_pair_second('anonymous_id', 'previous_anonymous_id') }} as other_anonymous_id,
+        {{ ordered_pair_first('traits_email', 'event_email') }} as email,
+        {{ ordered_pair_second('traits_email', 'event_email') }} as other_email,
+        observed_at,
+        last_loaded_at
+    from cleaned_combinations
+
+),
+
+message_records as (
+
+    -- A record is a distinct set of cleaned identifiers: messages that differ only in their source or in
+    -- placeholder values assert the same links, so they share one record (far fewer rows to stitch).
+    select
+        {{ dbt.hash(dbt.concat([
+            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'",
+            "coalesce(other_anonymous_id, '')", "'|'", "coalesce(email, '')", "'|'", "coalesce(other_email, '')"
+        ])) }} as record_id,
+        user_id,
+        anonymous_id,
+        other_anonymous_id,
+        email,
+        other_email,
+        min(observed_at) as observed_at,
+        max(last_loaded_at) as last_loaded_at
+    from canonical_combinations
+    where coalesce(user_id, anonymous_id, other_anonymous_id, email, other_email) is not null
+    group by user_id, anonymous_id, other_anonymous_id, email, other_email
 
 ),
 
@@ -83,33 +116,33 @@ observations as (
     select
         record_id,
         'anonymous_id' as identifier_type,
-        previous_anonymous_id as identifier_value,
+        other_anonymous_id as identifier_value,
         observed_at,
         last_loaded_at
     from message_records
-    where previous_anonymous_id is not null
+    where other_anonymous_id is not null
 
     union all
 
     select
         record_id,
         'email' as identifier_type,
-        traits_email as identifier_value,
+        email as identifier_value,
         observed_at,
         last_loaded_at
     from message_records
-    where traits_email is not null
+    where email is not null
 
     union all
 
     select
         record_id,
         'email' as identifier_type,
-        event_email as identifier_value,
+        other_email as identifier_value,
         observed_at,
         last_loaded_at
     from message_records
-    where event_email is not null
+    where other_email is not null
 
 ),
 

@@ -2,7 +2,7 @@
     config(
         materialized='incremental',
         unique_key='message_id',
-        incremental_strategy='delete+insert',
+        incremental_strategy='append',
         on_schema_change='fail',
     )
 }}
@@ -10,7 +10,8 @@
 {#- One row per interaction (track, page, screen) with a canonical channel and action from the
     event_name_mapping seed. Incremental runs read the messages loaded after the newest row already here: a
     load writes all its rows with one _loaded_at and never overlaps a dbt run (both sit in the one-slot
-    warehouse pool). Rows are replaced on message_id, so a rerun changes nothing. -#}
+    warehouse pool). Rows are appended: stg_events__messages holds each message_id once and a rerun reads
+    nothing new, so no message is ever written twice. -#}
 
 {%- set since_last_run -%}
     {% if is_incremental() -%}

@@ -9,9 +9,9 @@ with profiles as (
 
 ),
 
-interaction_events as (
+recipients as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_interaction_recipients_profiled') }}
     where profile_id is not null
 
 ),
@@ -59,13 +59,11 @@ activity as (
 
     select
         profile_id,
-        max(case when action = 'Email Opened' and not is_machine_open then occurred_at end)
-            as last_human_email_open_at,
-        max(case when action = 'Email Link Clicked' then occurred_at end) as last_email_click_at,
-        max(case when action in ('Page Viewed', 'Screen Viewed', 'Application Opened') then occurred_at end)
-            as last_visit_at,
-        max(case when is_human_engagement then occurred_at end) as last_engaged_at
-    from interaction_events
+        max(last_human_email_open_at) as last_human_email_open_at,
+        max(last_email_click_at) as last_email_click_at,
+        max(last_visit_at) as last_visit_at,
+        max(last_human_engagement_at) as last_engaged_at
+    from recipients
     group by profile_id
 
 ),

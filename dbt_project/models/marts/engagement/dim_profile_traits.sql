@@ -15,8 +15,52 @@ engagement as (
 
 interaction_events as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_interaction_events') }}
+
+),
+
+recipients as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
     where profile_id is not null
+
+),
+
+identifiers as (
+
+    select * from {{ ref('int_identifiers_stitched') }}
+
+),
+
+recent_counts_by_recipient as (
+
+    -- Counted per recipient first, then rolled up to profiles: far fewer rows meet the identity tables.
+    select
+        user_id,
+        email,
+        anonymous_id,
+        count(case when action = 'Email Opened' and not is_machine_open then 1 end) as email_opens_90d,
+        count(case when action = 'Email Link Clicked' then 1 end) as email_clicks_90d,
+        count(case when action in ('Page Viewed', 'Screen Viewed') then 1 end) as visits_90d,
+        count(case when action = 'Order Completed' then 1 end) as orders_90d
+    from interaction_events
+    where
+        occurred_at >= {{ days_before_as_of(90) }}
+        and action in ('Email Opened', 'Email Link Clicked', 'Page Viewed', 'Screen Viewed', 'Order Completed')
+    group by user_id, email, anonymous_id
+
+),
+
+recent_counts_profiled as (
+
+    select
+        {{ profile_of_recipient('recent_counts_by_recipient', 'identifiers') }} as profile_id,
+        recent_counts_by_recipient.email_opens_90d,
+        recent_counts_by_recipient.email_clicks_90d,
+        recent_counts_by_recipient.visits_90d,
+        recent_counts_by_recipient.orders_90d
+    from recent_counts_by_recipient
+    {{ profile_of_recipient_joins('recent_counts_by_recipient', 'identifiers') }}
 
 ),
 
@@ -24,12 +68,12 @@ recent_counts as (
 
     select
         profile_id,
-        count(case when action = 'Email Opened' and not is_machine_open then 1 end) as email_opens_90d,
-        count(case when action = 'Email Link Clicked' then 1 end) as email_clicks_90d,
-        count(case when action in ('Page Viewed', 'Screen Viewed') then 1 end) as visits_90d,
-        count(case when action = 'Order Completed' then 1 end) as orders_90d
-    from interaction_events
-    where occurred_at >= {{ days_before_as_of(90) }}
+        sum(email_opens_90d) as email_opens_90d,
+        sum(email_clicks_90d) as email_clicks_90d,
+        sum(visits_90d) as visits_90d,
+        sum(orders_90d) as orders_90d
+    from recent_counts_profiled
+    where profile_id is not null
     group by profile_id
 
 ),
@@ -38,14 +82,16 @@ last_nps as (
 
     select
         profile_id,
-        survey_score as last_nps_score
+        last_nps_score
     from (
         select
             profile_id,
-            survey_score,
-            row_number() over (partition by profile_id order by occurred_at desc, message_id asc) as answer_rank
-        from interaction_events
-        where action = 'Survey Question Answered' and upper(survey_type) = 'NPS'
+            last_nps_score,
+            row_number() over (
+                partition by profile_id order by last_nps_answered_at desc, last_nps_message_id asc
+            ) as answer_rank
+        from recipients
+        where last_nps_message_id is not null
     ) as ranked
     where answer_rank = 1
 

@@ -4,7 +4,7 @@
 
 with email_events as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_interaction_events') }}
     where channel = 'email'
 
 ),

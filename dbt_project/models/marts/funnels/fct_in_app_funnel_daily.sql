@@ -2,7 +2,7 @@
 
 with in_app_events as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_interaction_events') }}
     where channel = 'in_app'
 
 ),

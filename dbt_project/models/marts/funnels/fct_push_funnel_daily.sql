@@ -3,7 +3,7 @@
 
 with push_events as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_interaction_events') }}
     where channel = 'push'
 
 ),

@@ -1,0 +1,21 @@
+{#- The profile of an interaction's recipient: the user id's profile, else the email's, else the anonymous id's.
+    `relation` has user_id, email and anonymous_id; `identifiers` is int_identifiers_stitched. Use
+    profile_of_recipient in the select list and profile_of_recipient_joins after the from clause. -#}
+{% macro profile_of_recipient(relation, identifiers) -%}
+    coalesce(by_user_id.profile_id, by_email.profile_id, by_anonymous_id.profile_id)
+{%- endmacro %}
+
+{% macro profile_of_recipient_joins(relation, identifiers) -%}
+    left join {{ identifiers }} as by_user_id
+        on
+            by_user_id.identifier_type = 'user_id'
+            and {{ relation }}.user_id = by_user_id.identifier_value
+    left join {{ identifiers }} as by_email
+        on
+            by_email.identifier_type = 'email'
+            and {{ relation }}.email = by_email.identifier_value
+    left join {{ identifiers }} as by_anonymous_id
+        on
+            by_anonymous_id.identifier_type = 'anonymous_id'
+            and {{ relation }}.anonymous_id = by_anonymous_id.identifier_value
+{%- endmacro %}

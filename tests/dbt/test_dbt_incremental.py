@@ -9,6 +9,7 @@ import duckdb
 import pytest
 from conftest import BuiltWarehouse, run_dbt
 from fixtures.warehouse_fixture import AS_OF, insert_messages
+from fixtures.warehouse_story import UA_IPHONE, _at, _braze, _track
 
 pytestmark = pytest.mark.slow
 
@@ -35,6 +36,22 @@ def _late_batch() -> list[dict]:
     ]  # fmt: skip
 
 
+def _second_batch() -> list[dict]:
+    """Events for campaigns, days and profiles that already have rows, so incremental marts must merge."""
+    return [
+        # bob reads cmp_spring (var_b) on the day his earlier opens were machine opens: a human opener now.
+        _braze("Email Opened", "u_bob", "bob@example.com", _at(AS_OF, 10, 15), variation="var_b",
+               user_agent=UA_IPHONE),
+        # alice clicks again on an existing day, and answers NPS again after her earlier answer.
+        _braze("Email Link Clicked", "u_alice", "alice@example.com", _at(AS_OF, 10, 16), variation="var_a"),
+        _track("Survey Question Answered", _at(AS_OF, 1), "delighted", user="u_alice", survey_id="nps_q4",
+               survey_type="NPS", survey_name="Q4 NPS", score=3),
+        # carol, stitched in the previous load, visits again.
+        {"type": "page", "name": "Pricing", "anonymous_id": "anon-carol", "source_name": "website",
+         "source_kind": "website", "timestamp": NOON - timedelta(days=1), "properties": {"path": "/pricing"}},
+    ]  # fmt: skip
+
+
 def _snapshot(path) -> dict[str, list[tuple]]:
     """Every table dbt built (views are recomputed anyway), rows sorted, floats rounded."""
     with duckdb.connect(str(path)) as con:
@@ -55,11 +72,14 @@ def _snapshot(path) -> dict[str, list[tuple]]:
 def test_incremental_run_after_new_events_equals_a_full_refresh(built_warehouse: BuiltWarehouse, tmp_path):
     warehouse = tmp_path / "warehouse.duckdb"
     shutil.copy(built_warehouse.path, warehouse)
-    with duckdb.connect(str(warehouse)) as con:
-        insert_messages(con, _late_batch(), loaded_at=datetime.combine(AS_OF, datetime.min.time()))
-
-    incremental = run_dbt(["run"], warehouse=warehouse, target=tmp_path / "target")
-    assert incremental.returncode == 0, incremental.stdout[-3000:]
+    first_load = datetime.combine(AS_OF, datetime.min.time())
+    for loaded_at, batch in ((first_load, _late_batch()), (first_load + timedelta(hours=1), _second_batch())):
+        with duckdb.connect(str(warehouse)) as con:
+            insert_messages(con, batch, loaded_at=loaded_at)
+        # build, not run: the data tests that check only the newest load run in their incremental form too.
+        incremental = run_dbt(["build", "--exclude-resource-type", "unit_test"], warehouse=warehouse,
+                              target=tmp_path / "target")  # fmt: skip
+        assert incremental.returncode == 0, incremental.stdout[-3000:]
     after_incremental = _snapshot(warehouse)
     full = run_dbt(["run", "--full-refresh"], warehouse=warehouse, target=tmp_path / "target")
     assert full.returncode == 0, full.stdout[-3000:]
@@ -70,7 +90,19 @@ def test_incremental_run_after_new_events_equals_a_full_refresh(built_warehouse:
         assert after_incremental[table] == rows, table
 
     with duckdb.connect(str(warehouse)) as con:
-        assert con.execute("select count(*) from intermediate.int_interaction_events").fetchone()[0] == 51 + 4
-        spring = "select machine_opens from marts.fct_email_campaign_funnel where campaign_id = 'cmp_spring'"
-        assert con.execute(spring).fetchone()[0] == 4
-        assert con.execute("select count(*) from audiences.aud_reengagement").fetchone()[0] == 0
+        assert (
+            con.execute("select count(*) from intermediate.int_interaction_events").fetchone()[0]
+            == 51 + 4 + 4
+        )
+        spring = (
+            "select machine_opens, unique_human_openers from marts.fct_email_campaign_funnel "
+            "where campaign_id = 'cmp_spring'"
+        )
+        assert con.execute(spring).fetchone() == (4, 4)  # bob's open in the second load is human
+        # carol visited, so she left; bob's first human open (second load) brings him in.
+        assert con.execute("select user_id from audiences.aud_reengagement").fetchall() == [("u_bob",)]
+        alice_nps = (
+            "select last_nps_score from marts.dim_profile_traits traits "
+            "join marts.dim_profiles profiles using (profile_id) where profiles.user_id = 'u_alice'"
+        )
+        assert con.execute(alice_nps).fetchone()[0] == 3

@@ -136,6 +136,24 @@ def test_the_audience_sensor_ran_a_sync_for_every_destination_of_the_reference_a
     } <= synced
 
 
+def test_the_report_shows_the_demo_for_people_without_dagster(demo):
+    done = subprocess.run(
+        [sys.executable, "-m", "interaction_pipeline.cli", "report"],
+        capture_output=True,
+        text=True,
+        env=settings.child_environment(),
+        cwd=settings.PROJECT_ROOT,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    html = (demo.home / "exports" / "report.html").read_text()
+    assert html.count("data:image/svg+xml;base64,") == 2
+    campaign = next(iter(demo.truth["email_campaigns"].values()))["campaign_name"]
+    assert campaign.replace("&", "&amp;") in html
+    for name in ("aud_reengagement", "aud_open_ticket_suppression", "reengagement", "website", "braze"):
+        assert name in html
+
+
 def wait_for(url: str, process: subprocess.Popen, timeout: float = 180) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

@@ -15,7 +15,7 @@ with messages as (
 
     select * from {{ ref('stg_events__messages') }}
     {% if is_incremental() -%}
-        where loaded_at > (select max(already_loaded.last_loaded_at) from {{ this }} as already_loaded)
+        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
     {%- endif %}
 
 ),

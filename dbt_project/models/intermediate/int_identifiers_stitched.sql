@@ -10,10 +10,9 @@ with observations as (
 
 ),
 
-nodes as (
+labelled_nodes as (
 
     select
-        identifier_type || ':' || identifier_value as node_key,
         identifier_type,
         identifier_value,
         min(observed_at) as first_seen_at,
@@ -31,12 +30,45 @@ nodes as (
 
 ),
 
+numbered_nodes as (
+
+    -- Propagation compares and joins integers, not strings: a node's number orders like its label, so the
+    -- smallest number in a component is its smallest label.
+    select
+        row_number() over (order by label) as node_number,
+        identifier_type,
+        identifier_value,
+        first_seen_at,
+        is_anchor,
+        label as label_text
+    from labelled_nodes
+
+),
+
+nodes as (
+
+    select
+        node_number as node_key,
+        node_number as label,
+        identifier_type,
+        identifier_value,
+        first_seen_at,
+        is_anchor,
+        label_text
+    from numbered_nodes
+
+),
+
 record_nodes as (
 
     select distinct
-        record_id,
-        identifier_type || ':' || identifier_value as node_key
+        observations.record_id,
+        nodes.node_key
     from observations
+    inner join nodes
+        on
+            observations.identifier_type = nodes.identifier_type
+            and observations.identifier_value = nodes.identifier_value
 
 ),
 
@@ -58,14 +90,15 @@ edges as (
 labelled as (
 
     select
-        nodes.node_key,
         nodes.identifier_type,
         nodes.identifier_value,
         nodes.first_seen_at,
-        final_label.label as profile_label
+        profile_label.label_text as profile_label
     from nodes
     inner join label_pass_{{ var('identity_passes') }} as final_label
         on nodes.node_key = final_label.node_key
+    inner join nodes as profile_label
+        on final_label.label = profile_label.label
 
 ),
 

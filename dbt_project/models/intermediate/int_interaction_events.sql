@@ -15,7 +15,7 @@
 
 {%- set since_last_run -%}
     {% if is_incremental() -%}
-        where loaded_at > (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
+        where loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
     {%- endif %}
 {%- endset %}
 

@@ -17,7 +17,7 @@ with new_events as (
 
     select * from {{ ref('int_interaction_events') }}
     {% if is_incremental() -%}
-        where loaded_at > (select max(already_loaded.last_loaded_at) from {{ this }} as already_loaded)
+        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
     {%- endif %}
 
 ),

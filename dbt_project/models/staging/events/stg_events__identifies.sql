@@ -1,6 +1,24 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+    )
+}}
+
+{#- Identify calls with their traits. A table, not a view: the profiles read every identify on each run, and
+    picking 2% of the messages out of the event table (and parsing their JSON) each time costs more than keeping
+    them. Incremental: identifies loaded after the newest row here are appended (stg_events__messages holds each
+    message_id once). -#}
+
 with messages as (
 
     select * from {{ ref('stg_events__messages') }}
+    where
+        message_type = 'identify'
+        {% if is_incremental() -%}
+            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+        {%- endif %}
 
 ),
 
@@ -23,7 +41,6 @@ final as (
         {{ json_text('traits', 'address.country') }} as country,
         traits
     from messages
-    where message_type = 'identify'
 
 )
 

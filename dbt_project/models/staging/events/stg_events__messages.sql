@@ -15,7 +15,7 @@ with source as (
 
     select * from {{ source('raw_events', 'messages') }}
     {% if is_incremental() %}
-        where _loaded_at > (select max(already_loaded.loaded_at) from {{ this }} as already_loaded)
+        where _loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
     {% endif %}
 
 ),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -72,8 +73,35 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
+def busy_ports(ports: dict[str, int], host: str = "127.0.0.1") -> list[str]:
+    """The ports another process already listens on, by what we wanted them for."""
+    busy = []
+    for name, port in ports.items():
+        with socket.socket() as probe:
+            # as servers do, so connections still in TIME_WAIT from a previous run do not count as busy
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                probe.bind((host, port))
+            except OSError:
+                busy.append(f"{name} port {port}")
+    return busy
+
+
 def main(argv: list[str] | None = None) -> int:
     arguments = _arguments(argv)
+    ports = {
+        "dagster": arguments.dagster_port,
+        "collector": arguments.collector_port,
+        "sandbox": arguments.sandbox_port,
+    }
+    busy = busy_ports(ports)
+    if busy:
+        print(
+            f"cannot start: {', '.join(busy)} already in use (is `make dev` running already?); "
+            "choose others with --dagster-port, --collector-port, --sandbox-port",
+            file=sys.stderr,
+        )
+        return 2
     signal.signal(signal.SIGTERM, _interrupt)
     story = recorded_story()
     children: list[ChildServer] = []
@@ -84,47 +112,37 @@ def main(argv: list[str] | None = None) -> int:
         environment[SANDBOX_URL_VARIABLE] = sandbox.url
         environment["DAGSTER_HOME"] = str(settings.ensure_dagster_home())
         python = sys.executable
+        collector = [python, "-m", "interaction_pipeline.cli", "collector", "--port", str(ports["collector"])]
+        dagster = [
+            python,
+            "-m",
+            "dagster",
+            "dev",
+            "-w",
+            "workspace.yaml",
+            "-h",
+            "127.0.0.1",
+            "-p",
+            str(ports["dagster"]),
+        ]
         try:
             children.append(
                 _start(
-                    "collector",
-                    [
-                        python,
-                        "-m",
-                        "interaction_pipeline.cli",
-                        "collector",
-                        "--port",
-                        str(arguments.collector_port),
-                    ],
-                    f"http://127.0.0.1:{arguments.collector_port}",
-                    "/health",
-                    environment,
+                    "collector", collector, f"http://127.0.0.1:{ports['collector']}", "/health", environment
                 )
             )
             children.append(
                 _start(
-                    "dagster",
-                    [
-                        python,
-                        "-m",
-                        "dagster",
-                        "dev",
-                        "-w",
-                        "workspace.yaml",
-                        "-h",
-                        "127.0.0.1",
-                        "-p",
-                        str(arguments.dagster_port),
-                    ],
-                    f"http://127.0.0.1:{arguments.dagster_port}",
-                    "/server_info",
-                    environment,
+                    "dagster", dagster, f"http://127.0.0.1:{ports['dagster']}", "/server_info", environment
                 )
             )
             _announce(sandbox.url, children, story)
             while all(child.process.poll() is None for child in children):
                 time.sleep(0.5)
             print("a process exited on its own; stopping the others", flush=True)
+            return 1
+        except RuntimeError as error:
+            print(f"could not start: {error}", file=sys.stderr, flush=True)
             return 1
         except KeyboardInterrupt:
             print("\nstopping...", flush=True)

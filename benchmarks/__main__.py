@@ -1,8 +1,8 @@
 """`make bench`: run every benchmark module and print one table of figures and ratios.
 
-Each module in this folder named `bench_*.py` exposes `run(quick: bool) -> list[dict]`, one dict per figure
-with keys `benchmark`, `figure`, `value`, `unit` and optionally `baseline` (the comparison measured in the same
-process) and `target` (what the figure should reach, as text). `--quick` shrinks the inputs for a smoke run.
+Each module in this folder named `bench_*.py` exposes `run(quick: bool) -> list[dict]`, one dict per
+figure with keys `benchmark`, `figure`, `value`, `unit` and optionally `baseline` (the comparison measured in
+the same process) and `target` (what the figure should reach, as text). `--quick` shrinks the inputs.
 """
 
 from __future__ import annotations

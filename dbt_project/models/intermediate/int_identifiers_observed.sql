@@ -1,7 +1,9 @@
+{{ config(materialized='view') }}
+
 {#- Every identifier seen, one row per (record, identifier). A record is anything that asserts "these
-    identifiers are one person": a distinct combination of ids on messages (int_identifiers_observed_in_events),
+    identifiers are one person": a distinct set of cleaned ids on messages (int_identifiers_observed_in_events),
     a Stripe customer, a Zendesk user, a Salesforce contact or lead. Values are cleaned first: blocked
-    placeholders never link anything. -#}
+    placeholders never link anything. A view: only int_identifiers_stitched reads it, once per run. -#}
 
 with event_observations as (
 

@@ -1,3 +1,7 @@
+{{ config(materialized='view') }}
+
+{#- A view: the rows are int_identifiers_stitched's, renamed, so the warehouse does not store them twice. -#}
+
 with identifiers as (
 
     select * from {{ ref('int_identifiers_stitched') }}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 
@@ -28,7 +30,7 @@ def demo(size: int, seed: int, senders: int) -> None:
 
     from interaction_pipeline.demo.run import run_demo
 
-    result = run_demo(seed=seed, size=size, console=Console(), senders=senders)
+    result = run_demo(seed=seed, size=size, console=Console(file=sys.stdout), senders=senders)
     if not result.success:
         raise SystemExit(1)
 

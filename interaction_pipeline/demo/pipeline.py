@@ -11,8 +11,11 @@ demo's materializations, checks and metadata afterwards. Two phases, as in produ
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import dagster as dg
 
@@ -64,6 +67,19 @@ def activation_sensors(definitions: dg.Definitions, keys: set[dg.AssetKey]) -> l
         if any(set(job.asset_layer.executable_asset_keys) & keys for job in jobs):
             found.append(sensor)
     return found
+
+
+@contextlib.contextmanager
+def output_to(log: Path) -> Iterator[None]:
+    """Send what runs print (dbt's own log lines among them) to a file, so the terminal keeps the summary.
+
+    dagster-dbt writes each dbt log line to ``sys.stdout``; in the demo's in-process runs that is the
+    terminal.
+    """
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("a") as sink, contextlib.redirect_stdout(sink), contextlib.redirect_stderr(sink):
+        yield
+        sys.stdout.flush()
 
 
 QUIET = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}

@@ -93,14 +93,23 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
         result = DemoResult(sent=send_story(story, console, senders))
         truth_path = story.write_ground_truth(demo_dir() / "ground_truth.json")
         console.print(f"ground truth for tests and checks: {truth_path}")
-        definitions = pipeline.load_definitions()
+        run_log = demo_dir() / "dagster.log"
+        with pipeline.output_to(run_log):
+            definitions = pipeline.load_definitions()
+        console.print(f"Dagster runs in the project's instance (dbt and run output: {run_log})")
         with pipeline.open_instance() as instance:
             build_started = time.monotonic()
-            with console.status("[bold]Dagster: loading events, syncing objects, running dbt..."):
+            with (
+                console.status("[bold]Dagster: loading events, syncing objects, running dbt..."),
+                pipeline.output_to(run_log),
+            ):
                 result.runs.append(pipeline.build(definitions, instance))
             _print_run(console, result.runs[-1])
             console.print(f"  built in {time.monotonic() - build_started:.0f} s")
-            with console.status("[bold]Dagster: audience sensors push to the destinations..."):
+            with (
+                console.status("[bold]Dagster: audience sensors push to the destinations..."),
+                pipeline.output_to(run_log),
+            ):
                 result.runs += pipeline.activate(
                     definitions, instance, on_run=lambda run: _print_run(console, run)
                 )

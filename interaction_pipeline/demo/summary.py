@@ -61,12 +61,26 @@ def destination_deliveries(sandbox) -> dict[str, int]:
 
 def _table(title: str, columns: list[str], rows: list[tuple]) -> Table:
     table = Table(title=title, title_justify="left")
+    cells = [tuple(f"{value:,}" if isinstance(value, int) else str(value) for value in row) for row in rows]
     for position, column in enumerate(columns):
         numeric = bool(rows) and all(isinstance(row[position], int | float | Decimal) for row in rows)
-        table.add_column(column, justify="right" if numeric else "left")
-    for row in rows:
-        table.add_row(*(f"{value:,}" if isinstance(value, int) else str(value) for value in row))
+        widest = max((len(cell[position]) for cell in cells), default=0)
+        # Short cells (counts, rates, kinds) keep their width on a narrow terminal and their headings wrap;
+        # long names give way first.
+        short = widest <= SHORT_CELL
+        table.add_column(
+            column,
+            justify="right" if numeric else "left",
+            min_width=widest if short else min(widest, LONG_CELL_MIN),
+            overflow="ellipsis",
+        )
+    for cell in cells:
+        table.add_row(*cell)
     return table
+
+
+SHORT_CELL = 12
+LONG_CELL_MIN = 16
 
 
 def print_summary(
@@ -120,7 +134,6 @@ def _funnel_table(columns: list[str], rows: list[tuple]) -> Table:
     table = _table(
         f"Email funnel per campaign ({chart_data.EMAIL_CAMPAIGNS})", list(FUNNEL_COLUMNS.values()), shown
     )
-    table.columns[1].no_wrap = True
     return table
 
 

@@ -1,7 +1,7 @@
 """Identifier normalization and hashing, per each destination's documented rules.
 
 Ad platforms match on SHA-256 of a normalized string, so one stray space or a missing country code silently
-loses a match. The rules (see docs/readme/activation.md):
+loses a match. The rules (see docs/activation.md):
 
 - Email, Meta and Google: trim and lowercase. For Google only, dots in the local part of ``gmail.com`` /
   ``googlemail.com`` addresses are removed, as the Google Ads API client samples do (Gmail ignores those dots,

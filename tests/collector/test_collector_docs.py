@@ -1,4 +1,4 @@
-"""The commands in docs/readme/collector.md run as written."""
+"""The commands in docs/collector.md run as written."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from interaction_pipeline import settings
 from interaction_pipeline.cli import main
 
-DOC = Path(__file__).resolve().parents[2] / "docs" / "readme" / "collector.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "collector.md"
 
 
 def _shell_commands(prefix: str) -> list[str]:

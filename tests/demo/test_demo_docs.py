@@ -1,4 +1,4 @@
-"""Every command in docs/readme/demo.md exists with the options it shows (the commands themselves run in the
+"""Every command in docs/demo.md exists with the options it shows (the commands themselves run in the
 end-to-end test, the report test and the make dev test)."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from click.testing import CliRunner
 from interaction_pipeline import settings
 from interaction_pipeline.cli import main
 
-DOC = settings.PROJECT_ROOT / "docs" / "readme" / "demo.md"
+DOC = settings.PROJECT_ROOT / "docs" / "demo.md"
 
 
 def documented_commands() -> list[list[str]]:

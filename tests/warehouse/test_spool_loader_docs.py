@@ -1,4 +1,4 @@
-"""Every query and command in docs/readme/loading.md runs against a loaded warehouse."""
+"""Every query and command in docs/loading.md runs against a loaded warehouse."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import pytest
 from interaction_pipeline import settings
 from interaction_pipeline.warehouse.spool_loader import load_spool
 
-DOC = settings.PROJECT_ROOT / "docs" / "readme" / "loading.md"
+DOC = settings.PROJECT_ROOT / "docs" / "loading.md"
 
 
 def blocks(language: str) -> list[str]:

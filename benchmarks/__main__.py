@@ -30,7 +30,8 @@ def main(argv: list[str] | None = None) -> int:
     table = Table(title="interaction_pipeline benchmarks")
     for column in ("benchmark", "figure", "value", "unit", "baseline", "ratio", "target"):
         table.add_column(column, justify="right" if column in ("value", "baseline", "ratio") else "left")
-    console = Console()
+    # Piped output (CI logs, notes) gets a wide table rather than rich's 80-column default.
+    console = Console(width=None if sys.stdout.isatty() else 200)
     for name in modules:
         console.print(f"[bold]running {name}[/bold]")
         for row in importlib.import_module(f"benchmarks.{name}").run(quick=args.quick):

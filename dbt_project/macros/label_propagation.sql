@@ -2,29 +2,50 @@
     `nodes` has (node_key, label, is_anchor); `edges` has (from_node, to_node), both directions. Each pass a
     node takes the smallest label among itself and its neighbours; anchors (user ids) keep their own label, so
     no component ever holds two anchors. Components wider than `passes` hops stay split: raise the pass count
-    (var identity_passes) if the graph has long chains. Emits CTEs label_pass_0 .. label_pass_<passes>. -#}
+    (var identity_passes) if the graph has long chains. Emits CTEs label_pass_0 .. label_pass_<passes>.
+    Only neighbours whose label changed in the previous pass are looked at: an unchanged neighbour's label was
+    already offered to the node then, so the result is the same as comparing every neighbour every pass, and
+    once most components have settled (usually after one or two passes) a pass costs next to nothing. -#}
 {% macro label_propagation_ctes(nodes, edges, passes) -%}
 label_pass_0 as (
 
-    select node_key, label, is_anchor from {{ nodes }}
+    select
+        node_key,
+        label,
+        is_anchor,
+        true as is_changed
+    from {{ nodes }}
 
 ),
 {% for pass in range(1, passes + 1) %}
+offered_labels_{{ pass }} as (
+
+    select
+        edge.from_node as node_key,
+        min(neighbour.label) as offered_label
+    from label_pass_{{ pass - 1 }} as neighbour
+    inner join {{ edges }} as edge
+        on neighbour.node_key = edge.to_node
+    where neighbour.is_changed
+    group by edge.from_node
+
+),
+
 label_pass_{{ pass }} as (
 
     select
         current_label.node_key,
         current_label.is_anchor,
         case
-            when current_label.is_anchor then current_label.label
-            else least(current_label.label, coalesce(min(neighbour.label), current_label.label))
-        end as label
+            when not current_label.is_anchor and offered.offered_label < current_label.label
+                then offered.offered_label
+            else current_label.label
+        end as label,
+        coalesce(not current_label.is_anchor and offered.offered_label < current_label.label, false)
+            as is_changed
     from label_pass_{{ pass - 1 }} as current_label
-    left join {{ edges }} as edge
-        on current_label.node_key = edge.from_node
-    left join label_pass_{{ pass - 1 }} as neighbour
-        on edge.to_node = neighbour.node_key
-    group by current_label.node_key, current_label.is_anchor, current_label.label
+    left join offered_labels_{{ pass }} as offered
+        on current_label.node_key = offered.node_key
 
 ){% if not loop.last %},{% endif %}
 {% endfor %}

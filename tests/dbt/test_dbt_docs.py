@@ -1,4 +1,4 @@
-"""docs/readme/dbt.md tells the truth: its example audience builds, and source freshness works."""
+"""docs/dbt.md tells the truth: its example audience builds, and source freshness works."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from interaction_pipeline import settings
 
 pytestmark = pytest.mark.slow
 
-DOC = settings.PROJECT_ROOT / "docs" / "readme" / "dbt.md"
+DOC = settings.PROJECT_ROOT / "docs" / "dbt.md"
 
 
 def _code_blocks(language: str) -> list[str]:

@@ -33,6 +33,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
 
+from interaction_pipeline.sandbox.server import free_port
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -71,12 +73,6 @@ def _message(number: int) -> dict:
         },
         "context": {"traits": {"email": f"user{number}@example.com"}, "integration": {"name": "braze"}},
     }  # fmt: skip
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def _serve(command: list[str], port: int, env: dict) -> subprocess.Popen:
@@ -181,7 +177,7 @@ def run(quick: bool) -> list[dict]:
     batch = orjson.dumps(
         {"batch": [_message(number) for number in range(100)], "sentAt": "2026-11-29T10:15:01Z"}
     )
-    bare_port, collector_port = _free_port(), _free_port()
+    bare_port, collector_port = free_port(), free_port()
     # The collector exactly as users run it; the bare app with the same uvicorn settings (serve_bare).
     bare = _serve(
         [sys.executable, "-c", f"from benchmarks.bench_collector import serve_bare; serve_bare({bare_port})"],

@@ -8,7 +8,6 @@ A second pair of figures compares the bulk upsert with DuckDB's row-by-row ``exe
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +17,7 @@ from pathlib import Path
 import duckdb
 import requests
 
+from interaction_pipeline.sandbox.server import free_port
 from interaction_pipeline.sources.http import HttpSettings
 from interaction_pipeline.sources.stripe import StripeClient
 from interaction_pipeline.sources.sync import sync_collection
@@ -88,9 +88,7 @@ def serve(port: int, count: int) -> None:
 
 
 def _start_sandbox(count: int) -> tuple[subprocess.Popen, str]:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
+    port = free_port()
     code = f"from benchmarks.bench_sources import serve; serve({port}, {count})"
     process = subprocess.Popen([sys.executable, "-c", code], cwd=Path(__file__).resolve().parent.parent)
     url = f"http://127.0.0.1:{port}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,12 +12,9 @@ from pathlib import Path
 import requests
 
 from interaction_pipeline import settings
+from interaction_pipeline.sandbox.server import free_port
 
-
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket() as probe:
-        probe.bind((host, 0))
-        return probe.getsockname()[1]
+__all__ = ["free_port", "start_cli_server", "wait_until_healthy"]
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:

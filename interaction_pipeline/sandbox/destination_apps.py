@@ -7,14 +7,13 @@ this app holds only the destinations so activation tests and `benchmarks/bench_a
 from __future__ import annotations
 
 import contextlib
-import socket
-import threading
-import time
 from collections.abc import Iterator
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.routing import Mount
+
+from interaction_pipeline.sandbox.server import free_port, serving
 
 DESTINATION_MOUNTS = {
     "/meta": "interaction_pipeline.sandbox.meta_api",
@@ -34,28 +33,10 @@ def destinations_app() -> Starlette:
     return Starlette(routes=mounts)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def serve_in_thread(app: Starlette, port: int | None = None) -> Iterator[str]:
     """Serve `app` on loopback in a background thread; yields its base URL."""
-    port = port or _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("destination sandbox did not start")
-        time.sleep(0.02)
-    try:
+    port = port or free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    with serving(uvicorn.Server(config), "destination sandbox"):
         yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=5)

@@ -45,6 +45,29 @@ def build_server(state: SandboxState, faults: Faults, host: str, port: int) -> u
     return uvicorn.Server(config)
 
 
+def free_port(host: str = "127.0.0.1") -> int:
+    with socket.socket() as probe:
+        probe.bind((host, 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def serving(server: uvicorn.Server, name: str) -> Iterator[None]:
+    """Run a uvicorn server in a background thread until the block ends; waits until it accepts requests."""
+    thread = threading.Thread(target=server.run, name=name, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError(f"{name} server did not start")
+        time.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @contextlib.contextmanager
 def run_sandbox(
     seed: int = 42, size: int = 0, port: int = 0, host: str = "127.0.0.1", story: bool | None = None
@@ -57,20 +80,6 @@ def run_sandbox(
     faults = Faults(seed=seed)
     if story if story is not None else size > 0:
         seed_from_story(state, seed, size)
-    if port == 0:
-        with socket.socket() as probe:
-            probe.bind((host, 0))
-            port = probe.getsockname()[1]
-    server = build_server(state, faults, host, port)
-    thread = threading.Thread(target=server.run, name="sandbox", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("sandbox server did not start")
-        time.sleep(0.02)
-    try:
+    port = port or free_port(host)
+    with serving(build_server(state, faults, host, port), "sandbox"):
         yield RunningSandbox(url=f"http://{host}:{port}", state=state, faults=faults)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)

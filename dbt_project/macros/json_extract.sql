@@ -12,3 +12,9 @@
 {% macro duckdb__json_text(column, path) -%}
     json_extract_string({{ column }}, '$.{{ path }}')
 {%- endmacro %}
+
+{#- The first of several JSON paths that is present: partners name the same property differently
+    (campaign_id, campaignId, canvas_id, ...). -#}
+{% macro first_json_text(column, paths) -%}
+    coalesce({% for path in paths %}{{ json_text(column, path) }}{% if not loop.last %}, {% endif %}{% endfor %})
+{%- endmacro %}

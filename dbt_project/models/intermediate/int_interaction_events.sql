@@ -66,71 +66,36 @@ track_interactions as (
         anonymous_id,
         {{ event_email('context_traits_email', 'properties_email', 'anonymous_id', 'source_kind') }} as email,
         event_name as source_event_name,
-        coalesce(
-            {{ json_text('properties', 'campaign_id') }},
-            {{ json_text('properties', 'campaignId') }},
-            {{ json_text('properties', 'canvas_id') }},
-            {{ json_text('properties', 'campaign.id') }}
-        ) as campaign_id,
-        coalesce(
-            {{ json_text('properties', 'campaign_name') }},
-            {{ json_text('properties', 'campaignName') }},
-            {{ json_text('properties', 'canvas_name') }},
-            {{ json_text('properties', 'campaign.name') }}
-        ) as campaign_name,
-        coalesce(
-            {{ json_text('properties', 'message_variation_id') }},
-            {{ json_text('properties', 'canvas_variation_id') }},
-            {{ json_text('properties', 'templateId') }}
-        ) as message_variation_id,
-        coalesce(
-            {{ json_text('properties', 'message_variation_name') }},
-            {{ json_text('properties', 'canvas_variation_name') }},
-            {{ json_text('properties', 'templateName') }}
-        ) as message_variation_name,
-        coalesce({{ json_text('properties', 'link_url') }}, {{ json_text('properties', 'url') }}) as link_url,
+        {{ first_json_text('properties', ['campaign_id', 'campaignId', 'canvas_id', 'campaign.id']) }}
+            as campaign_id,
+        {{ first_json_text('properties', ['campaign_name', 'campaignName', 'canvas_name', 'campaign.name']) }}
+            as campaign_name,
+        {{ first_json_text('properties', ['message_variation_id', 'canvas_variation_id', 'templateId']) }}
+            as message_variation_id,
+        {{ first_json_text('properties', ['message_variation_name', 'canvas_variation_name', 'templateName']) }}
+            as message_variation_name,
+        {{ first_json_text('properties', ['link_url', 'url']) }} as link_url,
         user_agent,
         lower(coalesce({{ json_text('properties', 'machine_open') }}, 'false')) in ('true', '1')
             as has_machine_open_flag,
-        {{ dbt.safe_cast(
-            "coalesce(" ~ json_text('properties', 'revenue') ~ ", " ~ json_text('properties', 'total') ~ ")",
-            type_double()) }} as revenue,
+        {{ dbt.safe_cast(first_json_text('properties', ['revenue', 'total']), type_double()) }} as revenue,
         upper({{ json_text('properties', 'currency') }}) as currency,
         {{ json_text('properties', 'order_id') }} as order_id,
-        coalesce(
-            {{ json_text('properties', 'conversation_id') }}, {{ json_text('properties', 'conversationId') }}
-        ) as conversation_id,
-        coalesce({{ json_text('properties', 'agent_id') }}, {{ json_text('properties', 'agentId') }}) as agent_id,
-        coalesce(
-            {{ json_text('properties', 'agent_name') }}, {{ json_text('properties', 'agentName') }}
-        ) as agent_name,
+        {{ first_json_text('properties', ['conversation_id', 'conversationId']) }} as conversation_id,
+        {{ first_json_text('properties', ['agent_id', 'agentId']) }} as agent_id,
+        {{ first_json_text('properties', ['agent_name', 'agentName']) }} as agent_name,
         {{ dbt.safe_cast(json_text('properties', 'conversation_duration'), type_double()) }}
             as conversation_duration_seconds,
-        coalesce({{ json_text('properties', 'survey_id') }}, {{ json_text('properties', 'surveyId') }}) as survey_id,
-        coalesce(
-            {{ json_text('properties', 'survey_type') }}, {{ json_text('properties', 'metric_type') }}
-        ) as survey_type,
-        {{ dbt.safe_cast(
-            "coalesce(" ~ json_text('properties', 'score') ~ ", " ~ json_text('properties', 'survey_question_answer') ~ ")",
-            type_double()) }} as survey_score,
-        coalesce(
-            {{ json_text('properties', 'experiment_id') }},
-            {{ json_text('properties', 'metadata.config') }},
-            {{ json_text('properties', 'metadata.gate') }}
-        ) as experiment_id,
-        coalesce(
-            {{ json_text('properties', 'experiment_name') }},
-            {{ json_text('properties', 'metadata.config') }},
-            {{ json_text('properties', 'metadata.gate') }}
-        ) as experiment_name,
-        coalesce(
-            {{ json_text('properties', 'variation_id') }},
-            {{ json_text('properties', 'metadata.ruleID') }},
-            {{ json_text('properties', 'value') }}
-        ) as variation_id,
-        coalesce(
-            {{ json_text('properties', 'variation_name') }}, {{ json_text('properties', 'metadata.ruleID') }}
-        ) as variation_name,
+        {{ first_json_text('properties', ['survey_id', 'surveyId']) }} as survey_id,
+        {{ first_json_text('properties', ['survey_type', 'metric_type']) }} as survey_type,
+        {{ dbt.safe_cast(first_json_text('properties', ['score', 'survey_question_answer']), type_double()) }}
+            as survey_score,
+        {{ first_json_text('properties', ['experiment_id', 'metadata.config', 'metadata.gate']) }}
+            as experiment_id,
+        {{ first_json_text('properties', ['experiment_name', 'metadata.config', 'metadata.gate']) }}
+            as experiment_name,
+        {{ first_json_text('properties', ['variation_id', 'metadata.ruleID', 'value']) }} as variation_id,
+        {{ first_json_text('properties', ['variation_name', 'metadata.ruleID']) }} as variation_name,
         cast(null as {{ dbt.type_string() }}) as page_path,
         cast(null as {{ dbt.type_string() }}) as screen_name
     from tracks

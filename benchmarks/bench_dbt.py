@@ -1,9 +1,11 @@
-"""`dbt build` on a generated warehouse, then again after 1% new events (the incremental path).
+"""`dbt build` on a generated warehouse, then again after a load of 1% new events (the incremental path).
 
 Events and objects are generated directly in DuckDB SQL (10,000,000 events and 200,000 profiles; `--quick`:
 200,000 events and 4,000 profiles) with the raw tables' contract columns, a realistic mix of partner events
 (email, push, in-app, chat, surveys, experiments, pages, orders, unknown names) and Stripe, Zendesk and
-Salesforce objects. Builds run as Dagster runs them (unit tests excluded: they check SQL, not data).
+Salesforce objects. The first load spreads events over a year; the next one, six hours later, brings
+what happened in those hours plus 2% late arrivals from the past 30 days, as a live collector does.
+Builds run as Dagster runs them (unit tests excluded: they check SQL, not data).
 Figures: the full build's seconds, then the incremental build's seconds with the full build as baseline
 (target: at most 15% of it). Other sizes: `measure(events, profiles)`, e.g.
 `.venv/bin/python -c "from benchmarks.bench_dbt import measure; print(measure(2_000_000, 40_000))"`.
@@ -23,6 +25,8 @@ import duckdb
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT = PROJECT_ROOT / "dbt_project"
 DBT = str(Path(sys.executable).parent / "dbt")
+YEAR = 365 * 86400
+LATE_SECONDS = 30 * 86400
 
 EVENT_SQL = """
 insert into raw_events.messages
@@ -31,7 +35,11 @@ with numbered as (
         i,
         hash(i) % 1000 as r,
         hash(i * 7 + 1) % {profiles} as p,
-        timestamp '{now}' - to_seconds(cast(hash(i * 13 + 5) % {span_seconds} as bigint)) as happened
+        timestamp '{now}' - to_seconds(cast(
+            hash(i * 13 + 5)
+            % (case when hash(i * 17 + 3) % 100 < {late_percent} then {late_seconds} else {span_seconds} end)
+            as bigint
+        )) as happened
     from range({first}, {first} + {count}) as t(i)
 )
 select
@@ -122,23 +130,49 @@ def generate(warehouse: Path, events: int, profiles: int, now: str) -> None:
 
     with duckdb.connect(str(warehouse)) as con:
         create_raw_tables(con, message_primary_key=False)
-        append_events(con, first=0, count=events, profiles=profiles, now=now, loaded_at=now)
+        append_events(
+            con, first=0, count=events, profiles=profiles, now=now, loaded_at=now, span_seconds=YEAR
+        )
         sizes = {"customers": profiles // 4, "tickets": profiles // 10, "accounts": max(profiles // 100, 1)}
         for statement in OBJECT_SQL:
             con.execute(statement.format(now=now, **sizes))
 
 
-def append_events(con, *, first: int, count: int, profiles: int, now: str, loaded_at: str) -> None:
+def append_events(
+    con,
+    *,
+    first: int,
+    count: int,
+    profiles: int,
+    now: str,
+    loaded_at: str,
+    span_seconds: int,
+    late_percent: int = 0,
+) -> None:
+    """Events numbered from `first`, happening within `span_seconds` before `now`; `late_percent` of them
+    arrive late, from up to LATE_SECONDS before `now` (a phone that was offline, a partner's backfill)."""
     con.execute(
         EVENT_SQL.format(
             first=first,
             count=count,
             profiles=profiles,
             now=now,
-            span_seconds=365 * 86400,
+            span_seconds=span_seconds,
+            late_percent=late_percent,
+            late_seconds=LATE_SECONDS,
             loaded_at=loaded_at,
         )
     )
+
+
+def append_increment(warehouse: Path, events: int, profiles: int) -> None:
+    """The next load, six hours after the first: 1% more events, which happened since the first load, and
+    2% of them up to 30 days late."""
+    with duckdb.connect(str(warehouse)) as con:
+        append_events(
+            con, first=events, count=events // 100, profiles=profiles, now="2026-11-01 06:00:00",
+            loaded_at="2026-11-01 06:00:00", span_seconds=6 * 3600, late_percent=2,
+        )  # fmt: skip
 
 
 def dbt_build(warehouse: Path, target: Path) -> float:
@@ -158,11 +192,7 @@ def measure(events: int, profiles: int) -> tuple[float, float]:
         warehouse, target = Path(folder) / "warehouse.duckdb", Path(folder) / "target"
         generate(warehouse, events, profiles, now="2026-11-01 00:00:00")
         full = dbt_build(warehouse, target)
-        with duckdb.connect(str(warehouse)) as con:
-            append_events(
-                con, first=events, count=events // 100, profiles=profiles, now="2026-11-01 06:00:00",
-                loaded_at="2026-11-01 06:00:00",
-            )  # fmt: skip
+        append_increment(warehouse, events, profiles)
         incremental = dbt_build(warehouse, target)
     return full, incremental
 

@@ -64,9 +64,11 @@ final as (
     select deduplicated.*
     from deduplicated
     {% if is_incremental() %}
-        left join {{ this }} as existing
-            on deduplicated.message_id = existing.message_id
-        where existing.message_id is null
+        -- not exists, not a left join: the engine builds its hash table on the few new rows, not the history.
+        where not exists (
+                select 1 from {{ this }} as existing
+                where existing.message_id = deduplicated.message_id
+            )
     {% endif %}
 
 )

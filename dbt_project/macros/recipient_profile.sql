@@ -19,3 +19,13 @@
             by_anonymous_id.identifier_type = 'anonymous_id'
             and {{ relation }}.anonymous_id = by_anonymous_id.identifier_value
 {%- endmacro %}
+
+{#- The key of an interaction's recipient: its (user_id, email, anonymous_id) as int_interaction_recipients
+    groups them. Incremental marts store it with each row, so a row's profile can be looked up again in
+    int_interaction_recipients_profiled when identities are stitched differently. -#}
+{% macro recipient_id(user_id, email, anonymous_id) -%}
+    {{ dbt.hash(dbt.concat([
+        "coalesce(" ~ user_id ~ ", '')", "'|'", "coalesce(" ~ email ~ ", '')", "'|'",
+        "coalesce(" ~ anonymous_id ~ ", '')"
+    ])) }}
+{%- endmacro %}

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 from conftest import BuiltWarehouse, run_dbt
 from fixtures.warehouse_fixture import AS_OF, insert_messages
-from fixtures.warehouse_story import UA_IPHONE, _at, _braze, _track
+from fixtures.warehouse_story import UA_IPHONE, _at, _braze, _identify, _track
 
 pytestmark = pytest.mark.slow
 
@@ -33,6 +33,16 @@ def _late_batch() -> list[dict]:
          "source_kind": "website", "timestamp": NOON - timedelta(days=2), "properties": {"path": "/"}},
         {"event": "Brand New Thing", "user_id": "u_bob", "source_name": "website", "source_kind": "website",
          "timestamp": NOON - timedelta(hours=1)},
+        # A visitor nobody knows yet answers a survey, orders, chats and sees an experiment; the next load
+        # identifies them as erin, so every one of those rows must move to erin's profile.
+        _track("Survey Question Answered", NOON - timedelta(hours=5), "delighted", anonymous="anon-visitor",
+               survey_id="nps_q4", survey_type="NPS", score=9),
+        _track("Order Completed", NOON - timedelta(hours=5), "website", anonymous="anon-visitor",
+               order_id="o-visitor", revenue=42.0, currency="usd"),
+        _track("Live Chat Message Sent", NOON - timedelta(hours=5), "chatlio", anonymous="anon-visitor",
+               conversation_id="chat-visitor"),
+        _track("Experiment Viewed", NOON - timedelta(hours=5), "website", anonymous="anon-visitor",
+               experiment_id="exp_checkout", variation_id="b"),
     ]  # fmt: skip
 
 
@@ -49,6 +59,8 @@ def _second_batch() -> list[dict]:
         # carol, stitched in the previous load, visits again.
         {"type": "page", "name": "Pricing", "anonymous_id": "anon-carol", "source_name": "website",
          "source_kind": "website", "timestamp": NOON - timedelta(days=1), "properties": {"path": "/pricing"}},
+        # The visitor of the earlier load signs in: they are erin.
+        _identify(NOON - timedelta(hours=2), user="u_erin", anonymous="anon-visitor"),
     ]  # fmt: skip
 
 
@@ -92,7 +104,7 @@ def test_incremental_run_after_new_events_equals_a_full_refresh(built_warehouse:
     with duckdb.connect(str(warehouse)) as con:
         assert (
             con.execute("select count(*) from intermediate.int_interaction_events").fetchone()[0]
-            == 51 + 4 + 4
+            == 51 + 8 + 4
         )
         spring = (
             "select machine_opens, unique_human_openers from marts.fct_email_campaign_funnel "
@@ -106,3 +118,10 @@ def test_incremental_run_after_new_events_equals_a_full_refresh(built_warehouse:
             "join marts.dim_profiles profiles using (profile_id) where profiles.user_id = 'u_alice'"
         )
         assert con.execute(alice_nps).fetchone()[0] == 3
+        erin = "(select profile_id from marts.dim_profiles where user_id = 'u_erin')"
+        for moved in (
+            "select profile_id from marts.fct_survey_responses where score = 9 and survey_id = 'nps_q4'",
+            "select profile_id from intermediate.int_order_purchases where amount = 42.0",
+            "select profile_id from marts.fct_live_chat_conversations where conversation_id = 'chat-visitor'",
+        ):
+            assert con.execute(f"{moved} and profile_id = {erin}").fetchall(), moved

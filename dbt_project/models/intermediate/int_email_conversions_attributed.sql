@@ -3,9 +3,15 @@
     (inclusive). The conversion is credited to the earliest such touch (its variation and day), once per
     campaign and profile, with the amount of the first purchase in the window. -#}
 
-with interaction_events as (
+with email_touches as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_email_touches') }}
+
+),
+
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
 
 ),
 
@@ -18,19 +24,15 @@ purchases as (
 touches as (
 
     select
-        source_name,
-        coalesce(campaign_id, '(none)') as campaign_id,
-        message_variation_id,
-        profile_id,
-        occurred_at as touched_at
-    from interaction_events
-    where
-        channel = 'email'
-        and profile_id is not null
-        and (
-            (action = 'Email Opened' and not is_machine_open)
-            or action = 'Email Link Clicked'
-        )
+        email_touches.source_name,
+        email_touches.campaign_id,
+        email_touches.message_variation_id,
+        recipient_profiles.profile_id,
+        email_touches.touched_at
+    from email_touches
+    inner join recipient_profiles
+        on email_touches.recipient_id = recipient_profiles.recipient_id
+    where recipient_profiles.profile_id is not null
 
 ),
 

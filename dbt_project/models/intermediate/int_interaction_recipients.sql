@@ -25,9 +25,7 @@ with new_events as (
 new_activity as (
 
     select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(user_id, '')", "'|'", "coalesce(email, '')", "'|'", "coalesce(anonymous_id, '')"
-        ])) }} as recipient_id,
+        {{ recipient_id('user_id', 'email', 'anonymous_id') }} as recipient_id,
         user_id,
         email,
         anonymous_id,

@@ -1,8 +1,12 @@
-{#- Every purchase a profile made: Order Completed events and successful Stripe charges. -#}
+{{ config(materialized='view') }}
 
-with interaction_events as (
+{#- Every purchase a profile made: Order Completed events and successful Stripe charges. A view: the orders
+    are kept incrementally in int_order_purchases, and the charges (one row per payment, not per event) are
+    profiled again on each read, so a refunded or re-linked charge is never stale. -#}
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+with orders as (
+
+    select * from {{ ref('int_order_purchases') }}
 
 ),
 
@@ -15,20 +19,6 @@ charges as (
 identifiers as (
 
     select * from {{ ref('int_identifiers_stitched') }}
-
-),
-
-orders as (
-
-    select
-        message_id as purchase_id,
-        'order_completed' as purchase_source,
-        profile_id,
-        occurred_at as purchased_at,
-        revenue as amount,
-        currency
-    from interaction_events
-    where action = 'Order Completed'
 
 ),
 
@@ -54,10 +44,10 @@ final as (
 
     select
         purchase_id,
-        purchase_source,
+        'order_completed' as purchase_source,
         profile_id,
         purchased_at,
-        cast(amount as {{ type_double() }}) as amount,
+        amount,
         currency
     from orders
 

@@ -2,10 +2,15 @@
     profiles that purchased within var attribution_window_days of their first exposure. A profile counts in
     the variation it saw first. -#}
 
-with exposures as (
+with recipient_first_exposures as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
-    where action = 'Experiment Viewed' and experiment_id is not null and profile_id is not null
+    select * from {{ ref('int_experiment_first_exposures') }}
+
+),
+
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
 
 ),
 
@@ -17,6 +22,7 @@ purchases as (
 
 first_exposures as (
 
+    -- A profile's first exposure is the earliest among its recipients' first exposures.
     select
         experiment_id,
         experiment_name,
@@ -26,14 +32,20 @@ first_exposures as (
         exposed_at
     from (
         select
-            experiment_id,
-            experiment_name,
-            variation_id,
-            variation_name,
-            profile_id,
-            occurred_at as exposed_at,
-            row_number() over (partition by experiment_id, profile_id order by occurred_at, message_id) as exposure_rank
-        from exposures
+            recipient_first_exposures.experiment_id,
+            recipient_first_exposures.experiment_name,
+            recipient_first_exposures.variation_id,
+            recipient_first_exposures.variation_name,
+            recipient_profiles.profile_id,
+            recipient_first_exposures.exposed_at,
+            row_number() over (
+                partition by recipient_first_exposures.experiment_id, recipient_profiles.profile_id
+                order by recipient_first_exposures.exposed_at, recipient_first_exposures.message_id
+            ) as exposure_rank
+        from recipient_first_exposures
+        inner join recipient_profiles
+            on recipient_first_exposures.recipient_id = recipient_profiles.recipient_id
+        where recipient_profiles.profile_id is not null
     ) as ranked
     where exposure_rank = 1
 

@@ -1,21 +1,91 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='conversation_key',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
 {#- One row per live-chat conversation (Chatlio, Gladly, Freshchat mapped to the Live Chat spec): start, end,
-    duration (the tool's own figure when it sends one, else end minus start), messages and agent. -#}
+    duration (the tool's own figure when it sends one, else end minus start), messages and agent. The
+    conversation's profile is its customer's: the recipient named by its first event that names one.
+    Incremental: conversations with newly loaded events are summarised again from all their events, and
+    conversations already here are rewritten only when their customer now belongs to another profile. -#}
 
 with chat_events as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
+    select * from {{ ref('int_interaction_events') }}
     where channel = 'live_chat' and conversation_id is not null
 
 ),
 
-final as (
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
+
+),
+
+{% if is_incremental() -%}
+    changed_conversations as (
+
+        -- Read from the event table itself: a second reference to chat_events could make the engine
+        -- materialise every chat event.
+        select distinct
+            source_name,
+            conversation_id
+        from {{ ref('int_interaction_events') }}
+        where
+            channel = 'live_chat'
+            and conversation_id is not null
+            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+
+    ),
+{%- endif %}
+
+conversation_events as (
+
+    select chat_events.*
+    from chat_events
+    {% if is_incremental() -%}
+        inner join changed_conversations
+            on
+                chat_events.source_name = changed_conversations.source_name
+                and chat_events.conversation_id = changed_conversations.conversation_id
+    {%- endif %}
+
+),
+
+customers as (
 
     select
-        {{ surrogate_key(['source_name', 'conversation_id']) }} as conversation_key,
+        source_name,
+        conversation_id,
+        recipient_id
+    from (
+        select
+            source_name,
+            conversation_id,
+            {{ recipient_id('user_id', 'email', 'anonymous_id') }} as recipient_id,
+            row_number() over (
+                partition by source_name, conversation_id
+                order by
+                    case when coalesce(user_id, email, anonymous_id) is null then 1 else 0 end,
+                    occurred_at,
+                    message_id
+            ) as event_rank
+        from conversation_events
+    ) as ranked_events
+    where event_rank = 1
+
+),
+
+summaries as (
+
+    select
         source_name,
         max(source_kind) as source_kind,
         conversation_id,
-        max(profile_id) as profile_id,
         min(occurred_at) as started_at,
         max(case when action = 'Live Chat Conversation Ended' then occurred_at end) as ended_at,
         coalesce(
@@ -28,10 +98,73 @@ final as (
             as total_messages,
         max(agent_id) as agent_id,
         max(agent_name) as agent_name,
-        count(case when action = 'Live Chat Conversation Ended' then 1 end) > 0 as is_ended
-    from chat_events
+        count(case when action = 'Live Chat Conversation Ended' then 1 end) > 0 as is_ended,
+        max(loaded_at) as last_loaded_at
+    from conversation_events
     group by source_name, conversation_id
+
+),
+
+conversations as (
+
+    select
+        {{ surrogate_key(['summaries.source_name', 'summaries.conversation_id']) }} as conversation_key,
+        summaries.source_name,
+        summaries.source_kind,
+        summaries.conversation_id,
+        recipient_profiles.profile_id,
+        customers.recipient_id,
+        summaries.started_at,
+        summaries.ended_at,
+        summaries.duration_seconds,
+        summaries.customer_messages,
+        summaries.agent_messages,
+        summaries.total_messages,
+        summaries.agent_id,
+        summaries.agent_name,
+        summaries.is_ended,
+        summaries.last_loaded_at
+    from summaries
+    inner join customers
+        on
+            summaries.source_name = customers.source_name
+            and summaries.conversation_id = customers.conversation_id
+    left join recipient_profiles
+        on customers.recipient_id = recipient_profiles.recipient_id
+
+    {% if is_incremental() -%}
+        union all
+
+        select
+            existing.conversation_key,
+            existing.source_name,
+            existing.source_kind,
+            existing.conversation_id,
+            recipient_profiles.profile_id,
+            existing.recipient_id,
+            existing.started_at,
+            existing.ended_at,
+            existing.duration_seconds,
+            existing.customer_messages,
+            existing.agent_messages,
+            existing.total_messages,
+            existing.agent_id,
+            existing.agent_name,
+            existing.is_ended,
+            existing.last_loaded_at
+        from {{ this }} as existing
+        left join recipient_profiles
+            on existing.recipient_id = recipient_profiles.recipient_id
+        where
+            existing.profile_id is distinct from recipient_profiles.profile_id
+            and not exists (
+                select 1 from changed_conversations
+                where
+                    changed_conversations.source_name = existing.source_name
+                    and changed_conversations.conversation_id = existing.conversation_id
+            )
+    {%- endif %}
 
 )
 
-select * from final
+select * from conversations

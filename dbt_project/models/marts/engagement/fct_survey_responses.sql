@@ -1,20 +1,40 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='response_id',
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+    )
+}}
+
 {#- One row per survey answer (Delighted, Wootric, ...). NPS answers get a category: promoter 9–10, passive
-    7–8, detractor 0–6. -#}
+    7–8, detractor 0–6. Incremental: answers loaded since the newest one here are added, and answers already
+    here are rewritten only when their recipient now belongs to another profile. -#}
 
 with survey_events as (
 
-    select * from {{ ref('int_interaction_events_profiled') }}
-    where action = 'Survey Question Answered'
+    select * from {{ ref('int_interaction_events') }}
+    where
+        action = 'Survey Question Answered'
+        {% if is_incremental() -%}
+            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+        {%- endif %}
 
 ),
 
-final as (
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
+
+),
+
+new_responses as (
 
     select
         message_id as response_id,
         source_name,
         source_kind,
-        profile_id,
+        {{ recipient_id('user_id', 'email', 'anonymous_id') }} as recipient_id,
         survey_id,
         upper(survey_type) as survey_type,
         survey_score as score,
@@ -24,9 +44,51 @@ final as (
             when survey_score >= 7 then 'passive'
             else 'detractor'
         end as nps_category,
-        occurred_at as answered_at
+        occurred_at as answered_at,
+        loaded_at
     from survey_events
+
+),
+
+responses as (
+
+    select
+        new_responses.response_id,
+        new_responses.source_name,
+        new_responses.source_kind,
+        recipient_profiles.profile_id,
+        new_responses.recipient_id,
+        new_responses.survey_id,
+        new_responses.survey_type,
+        new_responses.score,
+        new_responses.nps_category,
+        new_responses.answered_at,
+        new_responses.loaded_at
+    from new_responses
+    left join recipient_profiles
+        on new_responses.recipient_id = recipient_profiles.recipient_id
+
+    {% if is_incremental() -%}
+        union all
+
+        select
+            existing.response_id,
+            existing.source_name,
+            existing.source_kind,
+            recipient_profiles.profile_id,
+            existing.recipient_id,
+            existing.survey_id,
+            existing.survey_type,
+            existing.score,
+            existing.nps_category,
+            existing.answered_at,
+            existing.loaded_at
+        from {{ this }} as existing
+        left join recipient_profiles
+            on existing.recipient_id = recipient_profiles.recipient_id
+        where existing.profile_id is distinct from recipient_profiles.profile_id
+    {%- endif %}
 
 )
 
-select * from final
+select * from responses

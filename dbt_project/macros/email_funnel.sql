@@ -1,20 +1,44 @@
-{#- The email funnel's measures over rows of int_interaction_events (channel = 'email'), shared by the
-    daily and the per-campaign funnel so both count the same way. Conversions are joined in by the caller. -#}
-{% macro email_funnel_counts() -%}
-        count(case when action = 'Email Sent' then 1 end) as sent,
-        count(case when action = 'Email Delivered' then 1 end) as delivered,
-        count(case when action = 'Email Bounced' then 1 end) as bounced,
-        count(case when action = 'Email Bounced' and coalesce(action_detail, 'hard') = 'hard' then 1 end)
-            as hard_bounced,
-        count(case when action = 'Email Bounced' and action_detail = 'soft' then 1 end) as soft_bounced,
-        count(case when action = 'Email Opened' and not is_machine_open then 1 end) as human_opens,
-        count(case when action = 'Email Opened' and is_machine_open then 1 end) as machine_opens,
-        count(distinct case when action = 'Email Opened' and not is_machine_open then recipient_key end)
-            as unique_human_openers,
-        count(case when action = 'Email Link Clicked' then 1 end) as clicks,
-        count(distinct case when action = 'Email Link Clicked' then recipient_key end) as unique_clickers,
-        count(case when action = 'Unsubscribed' then 1 end) as unsubscribes,
-        count(case when action = 'Email Marked as Spam' then 1 end) as spam_reports
+{#- The email funnel's additive measures, summed over rows of int_campaign_daily_counts (channel = 'email'),
+    shared by the daily and the per-campaign funnel so both count the same way. Unique openers and clickers
+    come from int_campaign_daily_engagers and conversions from int_email_conversions_attributed, joined in by
+    the caller. -#}
+{% macro email_funnel_sums() -%}
+        {{ count_of("action = 'Email Sent'") }} as sent,
+        {{ count_of("action = 'Email Delivered'") }} as delivered,
+        {{ count_of("action = 'Email Bounced'") }} as bounced,
+        {{ count_of("action = 'Email Bounced' and coalesce(action_detail, 'hard') = 'hard'") }} as hard_bounced,
+        {{ count_of("action = 'Email Bounced' and action_detail = 'soft'") }} as soft_bounced,
+        {{ count_of("action = 'Email Opened' and not is_machine_open") }} as human_opens,
+        {{ count_of("action = 'Email Opened' and is_machine_open") }} as machine_opens,
+        {{ count_of("action = 'Email Link Clicked'") }} as clicks,
+        {{ count_of("action = 'Unsubscribed'") }} as unsubscribes,
+        {{ count_of("action = 'Email Marked as Spam'") }} as spam_reports
+{%- endmacro %}
+
+{#- The events of int_campaign_daily_counts rows matching `condition`. -#}
+{% macro count_of(condition) -%}
+    sum(case when {{ condition }} then event_count else 0 end)
+{%- endmacro %}
+
+{#- The funnel's measures in their published order, from the summed counts and the unique engagers. -#}
+{% macro email_funnel_measures(counts, engagers) -%}
+        {{ counts }}.sent,
+        {{ counts }}.delivered,
+        {{ counts }}.bounced,
+        {{ counts }}.hard_bounced,
+        {{ counts }}.soft_bounced,
+        {{ counts }}.human_opens,
+        {{ counts }}.machine_opens,
+        coalesce({{ engagers }}.unique_human_openers, 0) as unique_human_openers,
+        {{ counts }}.clicks,
+        coalesce({{ engagers }}.unique_clickers, 0) as unique_clickers,
+        {{ counts }}.unsubscribes,
+        {{ counts }}.spam_reports
+{%- endmacro %}
+
+{% macro email_funnel_unique_engagers() -%}
+        count(distinct case when action = 'Email Opened' then recipient_key end) as unique_human_openers,
+        count(distinct case when action = 'Email Link Clicked' then recipient_key end) as unique_clickers
 {%- endmacro %}
 
 {% macro email_funnel_rates() -%}

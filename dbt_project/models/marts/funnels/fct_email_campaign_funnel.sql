@@ -1,9 +1,16 @@
 {#- The email funnel per campaign over its whole life; unique openers and clickers are counted once per
     campaign (so they are not the sum of the daily rows). -#}
 
-with email_events as (
+with daily_counts as (
 
-    select * from {{ ref('int_interaction_events') }}
+    select * from {{ ref('int_campaign_daily_counts') }}
+    where channel = 'email'
+
+),
+
+daily_engagers as (
+
+    select * from {{ ref('int_campaign_daily_engagers') }}
     where channel = 'email'
 
 ),
@@ -14,17 +21,46 @@ conversions as (
 
 ),
 
-counts as (
+summed_counts as (
 
     select
         source_name,
-        coalesce(campaign_id, '(none)') as campaign_id,
+        campaign_id,
         max(campaign_name) as campaign_name,
-        min(occurred_at) as first_event_at,
-        max(occurred_at) as last_event_at,
-        {{ email_funnel_counts() }}
-    from email_events
-    group by source_name, coalesce(campaign_id, '(none)')
+        min(first_event_at) as first_event_at,
+        max(last_event_at) as last_event_at,
+        {{ email_funnel_sums() }}
+    from daily_counts
+    group by source_name, campaign_id
+
+),
+
+unique_engagers as (
+
+    -- Distinct over the campaign's life: someone who opened on two days is one opener.
+    select
+        source_name,
+        campaign_id,
+        {{ email_funnel_unique_engagers() }}
+    from daily_engagers
+    group by source_name, campaign_id
+
+),
+
+counts as (
+
+    select
+        summed_counts.source_name,
+        summed_counts.campaign_id,
+        summed_counts.campaign_name,
+        summed_counts.first_event_at,
+        summed_counts.last_event_at,
+        {{ email_funnel_measures('summed_counts', 'unique_engagers') }}
+    from summed_counts
+    left join unique_engagers
+        on
+            summed_counts.source_name = unique_engagers.source_name
+            and summed_counts.campaign_id = unique_engagers.campaign_id
 
 ),
 

@@ -2,9 +2,16 @@
     conversion, with bounces (hard/soft), unsubscribes, spam reports and the rates between steps. Opens
     flagged as machine opens are counted apart and never as engagement. -#}
 
-with email_events as (
+with daily_counts as (
 
-    select * from {{ ref('int_interaction_events') }}
+    select * from {{ ref('int_campaign_daily_counts') }}
+    where channel = 'email'
+
+),
+
+daily_engagers as (
+
+    select * from {{ ref('int_campaign_daily_engagers') }}
     where channel = 'email'
 
 ),
@@ -15,18 +22,51 @@ conversions as (
 
 ),
 
-counts as (
+summed_counts as (
 
     select
         source_name,
-        coalesce(campaign_id, '(none)') as campaign_id,
+        campaign_id,
         max(campaign_name) as campaign_name,
         message_variation_id,
         max(message_variation_name) as message_variation_name,
-        cast(occurred_at as date) as event_date,
-        {{ email_funnel_counts() }}
-    from email_events
-    group by source_name, coalesce(campaign_id, '(none)'), message_variation_id, cast(occurred_at as date)
+        event_date,
+        {{ email_funnel_sums() }}
+    from daily_counts
+    group by source_name, campaign_id, message_variation_id, event_date
+
+),
+
+unique_engagers as (
+
+    select
+        source_name,
+        campaign_id,
+        message_variation_id,
+        event_date,
+        {{ email_funnel_unique_engagers() }}
+    from daily_engagers
+    group by source_name, campaign_id, message_variation_id, event_date
+
+),
+
+counts as (
+
+    select
+        summed_counts.source_name,
+        summed_counts.campaign_id,
+        summed_counts.campaign_name,
+        summed_counts.message_variation_id,
+        summed_counts.message_variation_name,
+        summed_counts.event_date,
+        {{ email_funnel_measures('summed_counts', 'unique_engagers') }}
+    from summed_counts
+    left join unique_engagers
+        on
+            summed_counts.source_name = unique_engagers.source_name
+            and summed_counts.campaign_id = unique_engagers.campaign_id
+            and coalesce(summed_counts.message_variation_id, '') = coalesce(unique_engagers.message_variation_id, '')
+            and summed_counts.event_date = unique_engagers.event_date
 
 ),
 

@@ -1,8 +1,8 @@
 {#- In-app messages and content cards per campaign and day: sent → delivered → viewed → clicked. -#}
 
-with in_app_events as (
+with daily_counts as (
 
-    select * from {{ ref('int_interaction_events') }}
+    select * from {{ ref('int_campaign_daily_counts') }}
     where channel = 'in_app'
 
 ),
@@ -11,16 +11,16 @@ counts as (
 
     select
         source_name,
-        coalesce(campaign_id, '(none)') as campaign_id,
+        campaign_id,
         max(campaign_name) as campaign_name,
-        cast(occurred_at as date) as event_date,
-        count(case when action = 'In-App Message Sent' then 1 end) as sent,
-        count(case when action = 'In-App Message Delivered' then 1 end) as delivered,
-        count(case when action = 'In-App Message Viewed' then 1 end) as viewed,
-        count(case when action = 'In-App Message Clicked' then 1 end) as clicked,
-        count(case when action = 'In-App Message Dismissed' then 1 end) as dismissed
-    from in_app_events
-    group by source_name, coalesce(campaign_id, '(none)'), cast(occurred_at as date)
+        event_date,
+        {{ count_of("action = 'In-App Message Sent'") }} as sent,
+        {{ count_of("action = 'In-App Message Delivered'") }} as delivered,
+        {{ count_of("action = 'In-App Message Viewed'") }} as viewed,
+        {{ count_of("action = 'In-App Message Clicked'") }} as clicked,
+        {{ count_of("action = 'In-App Message Dismissed'") }} as dismissed
+    from daily_counts
+    group by source_name, campaign_id, event_date
 
 ),
 

@@ -1,27 +1,66 @@
 {#- Push per campaign and day: sent → received → tapped, plus bounces. Braze reports no "received" step, so
     tap rates are given against both sent and received. -#}
 
-with push_events as (
+with daily_counts as (
 
-    select * from {{ ref('int_interaction_events') }}
+    select * from {{ ref('int_campaign_daily_counts') }}
     where channel = 'push'
+
+),
+
+daily_tappers as (
+
+    select * from {{ ref('int_campaign_daily_engagers') }}
+    where channel = 'push' and action = 'Push Notification Tapped'
+
+),
+
+summed_counts as (
+
+    select
+        source_name,
+        campaign_id,
+        max(campaign_name) as campaign_name,
+        event_date,
+        {{ count_of("action = 'Push Notification Sent'") }} as sent,
+        {{ count_of("action = 'Push Notification Received'") }} as received,
+        {{ count_of("action = 'Push Notification Tapped'") }} as tapped,
+        {{ count_of("action = 'Push Notification Bounced'") }} as bounced
+    from daily_counts
+    group by source_name, campaign_id, event_date
+
+),
+
+unique_tappers as (
+
+    select
+        source_name,
+        campaign_id,
+        event_date,
+        count(distinct recipient_key) as unique_tappers
+    from daily_tappers
+    group by source_name, campaign_id, event_date
 
 ),
 
 counts as (
 
     select
-        source_name,
-        coalesce(campaign_id, '(none)') as campaign_id,
-        max(campaign_name) as campaign_name,
-        cast(occurred_at as date) as event_date,
-        count(case when action = 'Push Notification Sent' then 1 end) as sent,
-        count(case when action = 'Push Notification Received' then 1 end) as received,
-        count(case when action = 'Push Notification Tapped' then 1 end) as tapped,
-        count(distinct case when action = 'Push Notification Tapped' then recipient_key end) as unique_tappers,
-        count(case when action = 'Push Notification Bounced' then 1 end) as bounced
-    from push_events
-    group by source_name, coalesce(campaign_id, '(none)'), cast(occurred_at as date)
+        summed_counts.source_name,
+        summed_counts.campaign_id,
+        summed_counts.campaign_name,
+        summed_counts.event_date,
+        summed_counts.sent,
+        summed_counts.received,
+        summed_counts.tapped,
+        coalesce(unique_tappers.unique_tappers, 0) as unique_tappers,
+        summed_counts.bounced
+    from summed_counts
+    left join unique_tappers
+        on
+            summed_counts.source_name = unique_tappers.source_name
+            and summed_counts.campaign_id = unique_tappers.campaign_id
+            and summed_counts.event_date = unique_tappers.event_date
 
 ),
 

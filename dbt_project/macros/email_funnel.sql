@@ -36,9 +36,16 @@
         {{ counts }}.spam_reports
 {%- endmacro %}
 
-{% macro email_funnel_unique_engagers() -%}
+{#- Unique openers and clickers over rows of int_campaign_daily_engagers. Within one day a row is already one
+    recipient, so `per_day=true` counts rows instead of distinct recipients. -#}
+{% macro email_funnel_unique_engagers(per_day=false) -%}
+    {%- if per_day %}
+        count(case when action = 'Email Opened' then 1 end) as unique_human_openers,
+        count(case when action = 'Email Link Clicked' then 1 end) as unique_clickers
+    {%- else %}
         count(distinct case when action = 'Email Opened' then recipient_key end) as unique_human_openers,
         count(distinct case when action = 'Email Link Clicked' then recipient_key end) as unique_clickers
+    {%- endif %}
 {%- endmacro %}
 
 {% macro email_funnel_rates() -%}

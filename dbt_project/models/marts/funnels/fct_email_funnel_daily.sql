@@ -44,7 +44,7 @@ unique_engagers as (
         campaign_id,
         message_variation_id,
         event_date,
-        {{ email_funnel_unique_engagers() }}
+        {{ email_funnel_unique_engagers(per_day=true) }}
     from daily_engagers
     group by source_name, campaign_id, message_variation_id, event_date
 

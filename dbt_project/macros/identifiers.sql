@@ -61,3 +61,30 @@
         else {{ first }}
     end
 {%- endmacro %}
+
+{#- An order-independent fingerprint of a group's `expression` values, to tell whether a group changed
+    between runs. Values within a group must be distinct. DuckDB: xor of 64-bit hashes; elsewhere a hash of
+    the sorted list. -#}
+{% macro fingerprint_agg(expression) -%}
+    {{ return(adapter.dispatch('fingerprint_agg', 'interaction_pipeline')(expression)) }}
+{%- endmacro %}
+
+{% macro default__fingerprint_agg(expression) -%}
+    {{ dbt.hash(dbt.listagg(expression, "'|'", "order by " ~ expression)) }}
+{%- endmacro %}
+
+{% macro duckdb__fingerprint_agg(expression) -%}
+    cast(bit_xor(hash({{ expression }})) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{#- Pre-hook of int_identifiers_stitched: drop identifiers no longer observed anywhere (a Stripe customer or a
+    Zendesk user deleted, an email changed), which an incremental run would otherwise never rewrite. -#}
+{% macro delete_unobserved_identifiers(stitched) -%}
+    delete from {{ stitched }}
+    where not exists (
+        select 1 from {{ ref('int_identifiers_observed') }} as observed
+        where
+            observed.identifier_type = {{ stitched }}.identifier_type
+            and observed.identifier_value = {{ stitched }}.identifier_value
+    )
+{%- endmacro %}

@@ -125,3 +125,61 @@ def test_incremental_run_after_new_events_equals_a_full_refresh(built_warehouse:
             "select profile_id from marts.fct_live_chat_conversations where conversation_id = 'chat-visitor'",
         ):
             assert con.execute(f"{moved} and profile_id = {erin}").fetchall(), moved
+
+
+def _chain(length: int, start: datetime) -> list[dict]:
+    """Anonymous ids linked through emails, one hop after another: chain-0, c1@, chain-1, c2@, ..."""
+    links = []
+    for number in range(1, length + 1):
+        for anonymous in (f"chain-{number - 1}", f"chain-{number}"):
+            links.append(
+                _identify(
+                    start + timedelta(minutes=len(links)), anonymous=anonymous, email=f"c{number}@example.com"
+                )
+            )
+    return links
+
+
+def test_identity_stitched_incrementally_equals_a_full_rebuild(built_warehouse: BuiltWarehouse, tmp_path):
+    """Stitching rewrites only the neighbourhood of what changed, so every change that moves a label must be
+    found: a user id reaching into a chain longer than the propagation passes, a new id at the chain's other
+    end (whose neighbours take labels from twice the passes away), a Stripe customer whose email changes (a
+    link removed and another added) and a customer deleted."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.path, warehouse)
+    first_load = datetime.combine(AS_OF, datetime.min.time())
+    with duckdb.connect(str(warehouse)) as con:
+        insert_messages(con, _chain(12, NOON - timedelta(days=3)), loaded_at=first_load)
+    assert run_dbt(["run"], warehouse=warehouse, target=tmp_path / "target").returncode == 0
+
+    with duckdb.connect(str(warehouse)) as con:
+        # A user id at one end of the chain: its label travels as far as the passes allow, no further.
+        insert_messages(
+            con,
+            [
+                _identify(NOON - timedelta(days=4), user="u_chain", anonymous="chain-0"),
+                _identify(NOON - timedelta(days=1), anonymous="chain-tail", email="c12@example.com"),
+            ],
+            loaded_at=first_load + timedelta(hours=1),
+        )  # fmt: skip
+        con.execute("update raw_stripe.customers set email = 'c5@example.com' where id = 'cus_kate'")
+        con.execute("update raw_stripe.customers set is_deleted = true where id = 'cus_leo'")
+    incremental = run_dbt(["run"], warehouse=warehouse, target=tmp_path / "target")
+    assert incremental.returncode == 0, incremental.stdout[-3000:]
+    after_incremental = _snapshot(warehouse)
+    assert run_dbt(["run", "--full-refresh"], warehouse=warehouse, target=tmp_path / "target").returncode == 0
+    after_full_refresh = _snapshot(warehouse)
+
+    stitched = "intermediate.int_identifiers_stitched"
+    assert after_incremental[stitched] == after_full_refresh[stitched]
+    assert after_incremental == after_full_refresh
+    with duckdb.connect(str(warehouse)) as con:
+        profiles = dict(
+            con.execute(
+                f"select identifier_value, profile_anchor from {stitched} where identifier_type <> 'user_id'"
+            ).fetchall()
+        )
+    assert profiles["chain-0"] == "user_id:u_chain"
+    assert profiles["kate@example.com"] != profiles["cus_kate"]  # kate's customer record moved to c5@
+    assert profiles["cus_kate"] == profiles["c5@example.com"]
+    assert "cus_leo" not in profiles

@@ -1,12 +1,118 @@
+{%- set passes = var('identity_passes') -%}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['identifier_type', 'identifier_value'],
+        incremental_strategy='delete+insert',
+        on_schema_change='fail',
+        pre_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
+    )
+}}
+
 {#- Identity resolution: every identifier gets the profile it belongs to.
     Priority user_id > email > anonymous_id > vendor ids. A component's label is its highest-priority,
     earliest-seen identifier, and its profile_id is a hash of that identifier, so ids stay stable while the
     top identifier does. Merge protection: a user id is an anchor and never adopts another label, so a profile
-    holds at most one user id; an email seen with two user ids joins the one seen first. -#}
+    holds at most one user id; an email seen with two user ids joins the one seen first.
+
+    Incremental: label propagation is local, so after `passes` passes an identifier's label depends only on the
+    identifiers within `passes` hops. A run finds the identifiers that changed (new, first seen earlier, or in
+    a record whose members changed), takes every identifier within 2 × passes hops of them, propagates labels
+    on that region alone and rewrites the identifiers within `passes` hops: exactly what a full rebuild gives
+    them, while the rest of the graph is not touched. Identifiers no longer observed anywhere are deleted
+    first (pre-hook). -#}
 
 with observations as (
 
     select * from {{ ref('int_identifiers_observed') }}
+
+),
+
+record_members as (
+
+    select
+        record_id,
+        {{ fingerprint_agg("identifier_type || ':' || identifier_value") }} as members_fingerprint
+    from observations
+    group by record_id
+
+),
+
+node_states as (
+
+    -- What an identifier's stitching depends on around it: when it was first seen (its label) and the
+    -- records it is in with their members (its edges).
+    select
+        observations.identifier_type,
+        observations.identifier_value,
+        min(observations.observed_at) as first_seen_at,
+        {{ fingerprint_agg("observations.record_id || '=' || record_members.members_fingerprint") }}
+            as records_fingerprint
+    from observations
+    inner join record_members
+        on observations.record_id = record_members.record_id
+    group by observations.identifier_type, observations.identifier_value
+
+),
+
+{% if is_incremental() -%}
+    changed_nodes as (
+
+        select
+            node_states.identifier_type,
+            node_states.identifier_value
+        from node_states
+        left join {{ this }} as existing
+            on
+                node_states.identifier_type = existing.identifier_type
+                and node_states.identifier_value = existing.identifier_value
+        where
+            existing.identifier_value is null
+            or existing.records_fingerprint <> node_states.records_fingerprint
+            or existing.first_seen_at is distinct from node_states.first_seen_at
+
+    ),
+
+    within_0_hops as (
+
+        select * from changed_nodes
+
+    ),
+    {% for hop in range(1, 2 * passes + 1) %}
+        records_within_{{ hop }}_hops as (
+
+            select distinct observations.record_id
+            from observations
+            inner join within_{{ hop - 1 }}_hops as nearer
+                on
+                    observations.identifier_type = nearer.identifier_type
+                    and observations.identifier_value = nearer.identifier_value
+
+        ),
+
+        within_{{ hop }}_hops as (
+
+            select distinct
+                observations.identifier_type,
+                observations.identifier_value
+            from observations
+            inner join records_within_{{ hop }}_hops as nearer_records
+                on observations.record_id = nearer_records.record_id
+
+        ),
+    {% endfor %}
+{%- endif %}
+
+region_nodes as (
+
+    select node_states.*
+    from node_states
+    {% if is_incremental() -%}
+        inner join within_{{ 2 * passes }}_hops as region
+            on
+                node_states.identifier_type = region.identifier_type
+                and node_states.identifier_value = region.identifier_value
+    {%- endif %}
 
 ),
 
@@ -15,7 +121,8 @@ labelled_nodes as (
     select
         identifier_type,
         identifier_value,
-        min(observed_at) as first_seen_at,
+        first_seen_at,
+        records_fingerprint,
         identifier_type = 'user_id' as is_anchor,
         case identifier_type
             when 'user_id' then '1'
@@ -23,10 +130,9 @@ labelled_nodes as (
             when 'anonymous_id' then '3'
             else '4'
         end
-        || '|' || coalesce(cast(min(observed_at) as {{ dbt.type_string() }}), '9999')
+        || '|' || coalesce(cast(first_seen_at as {{ dbt.type_string() }}), '9999')
         || '|' || identifier_type || ':' || identifier_value as label
-    from observations
-    group by identifier_type, identifier_value
+    from region_nodes
 
 ),
 
@@ -39,6 +145,7 @@ numbered_nodes as (
         identifier_type,
         identifier_value,
         first_seen_at,
+        records_fingerprint,
         is_anchor,
         label as label_text
     from labelled_nodes
@@ -53,6 +160,7 @@ nodes as (
         identifier_type,
         identifier_value,
         first_seen_at,
+        records_fingerprint,
         is_anchor,
         label_text
     from numbered_nodes
@@ -85,7 +193,7 @@ edges as (
 
 ),
 
-{{ label_propagation_ctes('nodes', 'edges', var('identity_passes')) }},
+{{ label_propagation_ctes('nodes', 'edges', passes) }},
 
 labelled as (
 
@@ -93,12 +201,20 @@ labelled as (
         nodes.identifier_type,
         nodes.identifier_value,
         nodes.first_seen_at,
+        nodes.records_fingerprint,
         profile_label.label_text as profile_label
     from nodes
-    inner join label_pass_{{ var('identity_passes') }} as final_label
+    inner join label_pass_{{ passes }} as final_label
         on nodes.node_key = final_label.node_key
     inner join nodes as profile_label
         on final_label.label = profile_label.label
+    {% if is_incremental() -%}
+        -- Only these have their whole neighbourhood of `passes` hops inside the region.
+        inner join within_{{ passes }}_hops as rewritten
+            on
+                nodes.identifier_type = rewritten.identifier_type
+                and nodes.identifier_value = rewritten.identifier_value
+    {%- endif %}
 
 ),
 
@@ -109,7 +225,8 @@ final as (
         identifier_type,
         identifier_value,
         first_seen_at,
-        {{ dbt.split_part('profile_label', "'|'", 3) }} as profile_anchor
+        {{ dbt.split_part('profile_label', "'|'", 3) }} as profile_anchor,
+        records_fingerprint
     from labelled
 
 )

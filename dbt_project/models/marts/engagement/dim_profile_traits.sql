@@ -13,9 +13,9 @@ engagement as (
 
 ),
 
-interaction_events as (
+recent_counts_by_recipient as (
 
-    select * from {{ ref('int_interaction_events') }}
+    select * from {{ ref('int_recipient_counts_90d') }}
 
 ),
 
@@ -26,55 +26,18 @@ recipients as (
 
 ),
 
-identifiers as (
-
-    select * from {{ ref('int_identifiers_stitched') }}
-
-),
-
-recent_counts_by_recipient as (
-
-    -- Counted per recipient first, then rolled up to profiles: far fewer rows meet the identity tables.
-    select
-        user_id,
-        email,
-        anonymous_id,
-        count(case when action = 'Email Opened' and not is_machine_open then 1 end) as email_opens_90d,
-        count(case when action = 'Email Link Clicked' then 1 end) as email_clicks_90d,
-        count(case when action in ('Page Viewed', 'Screen Viewed') then 1 end) as visits_90d,
-        count(case when action = 'Order Completed' then 1 end) as orders_90d
-    from interaction_events
-    where
-        occurred_at >= {{ days_before_as_of(90) }}
-        and action in ('Email Opened', 'Email Link Clicked', 'Page Viewed', 'Screen Viewed', 'Order Completed')
-    group by user_id, email, anonymous_id
-
-),
-
-recent_counts_profiled as (
-
-    select
-        {{ profile_of_recipient('recent_counts_by_recipient', 'identifiers') }} as profile_id,
-        recent_counts_by_recipient.email_opens_90d,
-        recent_counts_by_recipient.email_clicks_90d,
-        recent_counts_by_recipient.visits_90d,
-        recent_counts_by_recipient.orders_90d
-    from recent_counts_by_recipient
-    {{ profile_of_recipient_joins('recent_counts_by_recipient', 'identifiers') }}
-
-),
-
 recent_counts as (
 
     select
-        profile_id,
-        sum(email_opens_90d) as email_opens_90d,
-        sum(email_clicks_90d) as email_clicks_90d,
-        sum(visits_90d) as visits_90d,
-        sum(orders_90d) as orders_90d
-    from recent_counts_profiled
-    where profile_id is not null
-    group by profile_id
+        recipients.profile_id,
+        sum(recent_counts_by_recipient.email_opens_90d) as email_opens_90d,
+        sum(recent_counts_by_recipient.email_clicks_90d) as email_clicks_90d,
+        sum(recent_counts_by_recipient.visits_90d) as visits_90d,
+        sum(recent_counts_by_recipient.orders_90d) as orders_90d
+    from recent_counts_by_recipient
+    inner join recipients
+        on recent_counts_by_recipient.recipient_id = recipients.recipient_id
+    group by recipients.profile_id
 
 ),
 

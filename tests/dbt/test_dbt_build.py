@@ -151,7 +151,13 @@ def test_audience_models_declare_the_activation_contract(built_warehouse):
     assert len(nodes) >= 4
     formats = []
     for node in nodes:
-        assert node["schema"] == "audiences" and node["config"]["materialized"] == "table"
+        # A stored table, not a view: activation reads it as it was built.
+        assert node["schema"] == "audiences" and node["config"]["materialized"] in ("table", "incremental")
+        stored = built_warehouse.query(
+            "select table_type from information_schema.tables "
+            f"where table_schema = 'audiences' and table_name = '{node['name']}'"
+        )
+        assert stored == [("BASE TABLE",)]
         assert node["original_file_path"].startswith("models/marts/audiences/")
         audience = node["config"]["meta"]["audience"]
         assert audience["purpose"] in ("suppression", "marketing") and audience["destinations"]

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key=['source_name', 'campaign_id', 'profile_id'],
+        on_schema_change='fail',
+    )
+}}
+
 {#- Email conversions: a profile converts for a campaign when it purchases (Order Completed or a successful
     Stripe charge) after a human open or a click of that campaign, within var attribution_window_days
     (inclusive). The conversion is credited to the earliest such touch (its variation and day), once per

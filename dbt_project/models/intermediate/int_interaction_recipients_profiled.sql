@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key='recipient_id',
+        on_schema_change='fail',
+    )
+}}
+
 {#- Interaction recipients with the profile they belong to (the user id's, else the email's, else the anonymous
     id's), the same rule as int_interaction_events_profiled. Rebuilt every run, so identity changes apply at
     once: it is small (one row per distinct recipient), and the incremental marts look their rows' profiles up

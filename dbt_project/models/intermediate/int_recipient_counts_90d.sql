@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key='recipient_id',
+        on_schema_change='fail',
+    )
+}}
+
 {#- Human email opens, clicks, visits and orders of each recipient over the 90 days before the as_of date.
     Counted per recipient (user id, email, anonymous id), not per profile, so it depends on the events alone:
     it is built alongside identity instead of after it, and dim_profile_traits rolls it up to profiles. -#}

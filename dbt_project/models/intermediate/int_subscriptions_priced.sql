@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key='subscription_id',
+        on_schema_change='fail',
+    )
+}}
+
 {#- Stripe subscriptions with their profile and monthly recurring revenue (MRR, major units). -#}
 
 with subscriptions as (

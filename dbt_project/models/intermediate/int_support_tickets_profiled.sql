@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key='ticket_id',
+        on_schema_change='fail',
+    )
+}}
+
 {#- Zendesk tickets with the requester's profile. -#}
 
 with tickets as (

@@ -1,3 +1,12 @@
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='changed_rows',
+        unique_key='funnel_day_key',
+        on_schema_change='fail',
+    )
+}}
+
 {#- In-app messages and content cards per campaign and day: sent → delivered → viewed → clicked. -#}
 
 with daily_counts as (

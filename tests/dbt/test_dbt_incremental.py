@@ -183,3 +183,27 @@ def test_identity_stitched_incrementally_equals_a_full_rebuild(built_warehouse: 
     assert profiles["kate@example.com"] != profiles["cus_kate"]  # kate's customer record moved to c5@
     assert profiles["cus_kate"] == profiles["c5@example.com"]
     assert "cus_leo" not in profiles
+
+
+def test_a_new_day_counts_the_moved_window_afresh(built_warehouse: BuiltWarehouse, tmp_path):
+    """The 90-day counts are kept incrementally within a day; on a later as_of day the rows of the old window
+    are dropped and the new window counted from scratch, as a full refresh counts it."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    shutil.copy(built_warehouse.path, warehouse)
+    later = (AS_OF + timedelta(days=85)).isoformat()  # the window now starts on 27 October
+    with duckdb.connect(str(warehouse)) as con:
+        before = con.execute("select sum(visits_90d) from intermediate.int_recipient_counts_90d").fetchone()[
+            0
+        ]
+    incremental = run_dbt(["run"], warehouse=warehouse, target=tmp_path / "target", as_of=later)
+    assert incremental.returncode == 0, incremental.stdout[-3000:]
+    after_incremental = _snapshot(warehouse)
+    full = run_dbt(["run", "--full-refresh"], warehouse=warehouse, target=tmp_path / "target", as_of=later)
+    assert full.returncode == 0, full.stdout[-3000:]
+    after_full_refresh = _snapshot(warehouse)
+
+    for table in ("intermediate.int_recipient_counts_90d", "marts.dim_profile_traits"):
+        assert after_incremental[table] == after_full_refresh[table], table
+    with duckdb.connect(str(warehouse)) as con:
+        moved = con.execute("select sum(visits_90d) from intermediate.int_recipient_counts_90d").fetchone()[0]
+    assert (before, moved) == (2, 1)  # the visit of 22 October fell out of the window

@@ -29,3 +29,23 @@
         "coalesce(" ~ anonymous_id ~ ", '')"
     ])) }}
 {%- endmacro %}
+
+{#- For an incremental model that stores `profile_id` and `recipient_id`: its stored rows whose recipient now
+    belongs to another profile (identities were stitched differently), with the new profile and every other
+    column as stored. `columns` are the model's columns in order; `except_where` leaves out rows the run
+    rebuilds anyway. Joins `recipient_profiles`, a CTE over int_interaction_recipients_profiled. -#}
+{% macro rows_with_moved_profile(columns, except_where=none) -%}
+    select
+        {%- for column in columns %}
+        {% if column == 'profile_id' %}recipient_profiles.profile_id{% else %}existing.{{ column }}{% endif %}
+        {%- if not loop.last %},{% endif %}
+        {%- endfor %}
+    from {{ this }} as existing
+    left join recipient_profiles
+        on existing.recipient_id = recipient_profiles.recipient_id
+    where
+        existing.profile_id is distinct from recipient_profiles.profile_id
+        {%- if except_where %}
+        and not ({{ except_where }})
+        {%- endif %}
+{%- endmacro %}

@@ -58,18 +58,9 @@ orders as (
     {% if is_incremental() -%}
         union all
 
-        select
-            existing.purchase_id,
-            recipient_profiles.profile_id,
-            existing.recipient_id,
-            existing.purchased_at,
-            existing.amount,
-            existing.currency,
-            existing.loaded_at
-        from {{ this }} as existing
-        left join recipient_profiles
-            on existing.recipient_id = recipient_profiles.recipient_id
-        where existing.profile_id is distinct from recipient_profiles.profile_id
+        {{ rows_with_moved_profile([
+            'purchase_id', 'profile_id', 'recipient_id', 'purchased_at', 'amount', 'currency', 'loaded_at'
+        ]) }}
     {%- endif %}
 
 )

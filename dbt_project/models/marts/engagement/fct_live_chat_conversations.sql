@@ -135,34 +135,20 @@ conversations as (
     {% if is_incremental() -%}
         union all
 
-        select
-            existing.conversation_key,
-            existing.source_name,
-            existing.source_kind,
-            existing.conversation_id,
-            recipient_profiles.profile_id,
-            existing.recipient_id,
-            existing.started_at,
-            existing.ended_at,
-            existing.duration_seconds,
-            existing.customer_messages,
-            existing.agent_messages,
-            existing.total_messages,
-            existing.agent_id,
-            existing.agent_name,
-            existing.is_ended,
-            existing.last_loaded_at
-        from {{ this }} as existing
-        left join recipient_profiles
-            on existing.recipient_id = recipient_profiles.recipient_id
-        where
-            existing.profile_id is distinct from recipient_profiles.profile_id
-            and not exists (
+        -- Conversations with new events were summarised again above.
+        {{ rows_with_moved_profile(
+            [
+                'conversation_key', 'source_name', 'source_kind', 'conversation_id', 'profile_id', 'recipient_id',
+                'started_at', 'ended_at', 'duration_seconds', 'customer_messages', 'agent_messages',
+                'total_messages', 'agent_id', 'agent_name', 'is_ended', 'last_loaded_at',
+            ],
+            except_where="exists (
                 select 1 from changed_conversations
                 where
                     changed_conversations.source_name = existing.source_name
                     and changed_conversations.conversation_id = existing.conversation_id
-            )
+            )",
+        ) }}
     {%- endif %}
 
 )

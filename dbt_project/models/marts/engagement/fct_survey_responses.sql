@@ -71,22 +71,10 @@ responses as (
     {% if is_incremental() -%}
         union all
 
-        select
-            existing.response_id,
-            existing.source_name,
-            existing.source_kind,
-            recipient_profiles.profile_id,
-            existing.recipient_id,
-            existing.survey_id,
-            existing.survey_type,
-            existing.score,
-            existing.nps_category,
-            existing.answered_at,
-            existing.loaded_at
-        from {{ this }} as existing
-        left join recipient_profiles
-            on existing.recipient_id = recipient_profiles.recipient_id
-        where existing.profile_id is distinct from recipient_profiles.profile_id
+        {{ rows_with_moved_profile([
+            'response_id', 'source_name', 'source_kind', 'profile_id', 'recipient_id', 'survey_id',
+            'survey_type', 'score', 'nps_category', 'answered_at', 'loaded_at',
+        ]) }}
     {%- endif %}
 
 )

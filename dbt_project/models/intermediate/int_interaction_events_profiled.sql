@@ -1,7 +1,9 @@
 {{ config(materialized='view') }}
 
 {#- Interaction events with the profile they belong to: the user id's profile, else the email's, else the
-    anonymous id's. A view, so identity changes apply to history without rebuilding the event table. -#}
+    anonymous id's (the rule of macro profile_of_recipient). A view, for exploring events by profile: identity
+    changes apply to history without rebuilding the event table. The marts do not read it; they keep each row's
+    recipient and look its profile up in int_interaction_recipients_profiled. -#}
 
 with interaction_events as (
 
@@ -19,20 +21,9 @@ final as (
 
     select
         interaction_events.*,
-        coalesce(by_user_id.profile_id, by_email.profile_id, by_anonymous_id.profile_id) as profile_id
+        {{ profile_of_recipient('interaction_events', 'identifiers') }} as profile_id
     from interaction_events
-    left join identifiers as by_user_id
-        on
-            by_user_id.identifier_type = 'user_id'
-            and interaction_events.user_id = by_user_id.identifier_value
-    left join identifiers as by_email
-        on
-            by_email.identifier_type = 'email'
-            and interaction_events.email = by_email.identifier_value
-    left join identifiers as by_anonymous_id
-        on
-            by_anonymous_id.identifier_type = 'anonymous_id'
-            and interaction_events.anonymous_id = by_anonymous_id.identifier_value
+    {{ profile_of_recipient_joins('interaction_events', 'identifiers') }}
 
 )
 

@@ -1,7 +1,7 @@
 {#- Incremental strategy `changed_rows`, for models rebuilt in full on every run (profiles, their traits and
     engagement, audiences, funnels): the model's query computes every row as a table would, and only the rows
     that differ are written. Rows of the target that are not in the new result (changed or gone) are deleted
-    by key, then the new result's rows that are not in the target (changed or new) are inserted. The target
+    by key, then the new result's rows whose key is no longer in the target (changed or new) are inserted. The target
     ends up equal to the new result, while a run that changes a few hundred profiles writes a few hundred rows
     instead of rewriting and re-checkpointing the whole table. Needs `unique_key`. -#}
 {% macro get_incremental_changed_rows_sql(arg_dict) -%}
@@ -27,8 +27,14 @@
             {%- endfor %}
     );
 
+    {#- Every key still in the target now holds its new row, so what is left to insert is found by key alone. #}
     insert into {{ target }} ({{ columns }})
     select {{ columns }} from {{ source }}
-    except
-    select {{ columns }} from {{ target }}
+    where not exists (
+        select 1 from {{ target }} as kept_rows
+        where
+            {%- for key in keys %}
+            kept_rows.{{ key }} = {{ source }}.{{ key }}{% if not loop.last %} and{% endif %}
+            {%- endfor %}
+    )
 {%- endmacro %}

@@ -15,8 +15,7 @@
 
 with chat_events as (
 
-    select * from {{ ref('int_interaction_events') }}
-    where channel = 'live_chat' and conversation_id is not null
+    select * from {{ ref('int_live_chat_events') }}
 
 ),
 
@@ -29,16 +28,13 @@ recipient_profiles as (
 {% if is_incremental() -%}
     changed_conversations as (
 
-        -- Read from the event table itself: a second reference to chat_events could make the engine
-        -- materialise every chat event.
+        -- Read from the table itself: a second reference to chat_events could make the engine materialise
+        -- every chat event.
         select distinct
             source_name,
             conversation_id
-        from {{ ref('int_interaction_events') }}
-        where
-            channel = 'live_chat'
-            and conversation_id is not null
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+        from {{ ref('int_live_chat_events') }}
+        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
 
     ),
 {%- endif %}

@@ -8,14 +8,17 @@
 }}
 
 {#- Identifiers seen together on messages, one row per (record, identifier), where a record is a distinct
-    set of cleaned ids on messages. Incremental: only messages loaded after the newest row already here are
-    read; an identifier seen again keeps its earliest observed_at, so the result equals a full rebuild. -#}
+    set of cleaned ids on messages. Incremental: only messages loaded after the newest first load here are
+    read, and only rows that are new or now seen earlier are written (an identifier keeps its earliest
+    observed_at and its first load), so the result equals a full rebuild while the many records seen again
+    are left alone. A load that brings no new record leaves the watermark behind, and its messages are read
+    once more next time, which changes nothing. -#}
 
 with messages as (
 
     select * from {{ ref('stg_events__messages') }}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at('already_loaded.first_loaded_at', this) }}
     {%- endif %}
 
 ),
@@ -31,7 +34,7 @@ message_id_combinations as (
         context_traits_email,
         properties_email,
         min(occurred_at) as observed_at,
-        max(loaded_at) as last_loaded_at
+        min(loaded_at) as first_loaded_at
     from messages
     group by user_id, anonymous_id, previous_id, source_kind, traits_email, context_traits_email, properties_email
 
@@ -46,7 +49,7 @@ cleaned_combinations as (
         {{ clean_email('traits_email') }} as traits_email,
         {{ event_email('context_traits_email', 'properties_email', 'anonymous_id', 'source_kind') }} as event_email,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from message_id_combinations
 
 ),
@@ -62,7 +65,7 @@ canonical_combinations as (
         {{ ordered_pair_first('traits_email', 'event_email') }} as email,
         {{ ordered_pair_second('traits_email', 'event_email') }} as other_email,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from cleaned_combinations
 
 ),
@@ -82,7 +85,7 @@ message_records as (
         email,
         other_email,
         min(observed_at) as observed_at,
-        max(last_loaded_at) as last_loaded_at
+        min(first_loaded_at) as first_loaded_at
     from canonical_combinations
     where coalesce(user_id, anonymous_id, other_anonymous_id, email, other_email) is not null
     group by user_id, anonymous_id, other_anonymous_id, email, other_email
@@ -96,7 +99,7 @@ observations as (
         'user_id' as identifier_type,
         user_id as identifier_value,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from message_records
     where user_id is not null
 
@@ -107,7 +110,7 @@ observations as (
         'anonymous_id' as identifier_type,
         anonymous_id as identifier_value,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from message_records
     where anonymous_id is not null
 
@@ -118,7 +121,7 @@ observations as (
         'anonymous_id' as identifier_type,
         other_anonymous_id as identifier_value,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from message_records
     where other_anonymous_id is not null
 
@@ -129,7 +132,7 @@ observations as (
         'email' as identifier_type,
         email as identifier_value,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from message_records
     where email is not null
 
@@ -140,7 +143,7 @@ observations as (
         'email' as identifier_type,
         other_email as identifier_value,
         observed_at,
-        last_loaded_at
+        first_loaded_at
     from message_records
     where other_email is not null
 
@@ -153,7 +156,7 @@ new_observations as (
         identifier_type,
         identifier_value,
         min(observed_at) as observed_at,
-        max(last_loaded_at) as last_loaded_at
+        min(first_loaded_at) as first_loaded_at
     from observations
     group by record_id, identifier_type, identifier_value
 
@@ -165,17 +168,11 @@ final as (
         new_observations.record_id,
         new_observations.identifier_type,
         new_observations.identifier_value,
+        new_observations.observed_at,
         {% if is_incremental() -%}
-            least(
-                new_observations.observed_at, coalesce(existing.observed_at, new_observations.observed_at)
-            ) as observed_at,
-            greatest(
-                new_observations.last_loaded_at,
-                coalesce(existing.last_loaded_at, new_observations.last_loaded_at)
-            ) as last_loaded_at
+            coalesce(existing.first_loaded_at, new_observations.first_loaded_at) as first_loaded_at
         {%- else -%}
-            new_observations.observed_at,
-            new_observations.last_loaded_at
+            new_observations.first_loaded_at
         {%- endif %}
     from new_observations
     {% if is_incremental() -%}
@@ -184,6 +181,7 @@ final as (
                 new_observations.record_id = existing.record_id
                 and new_observations.identifier_type = existing.identifier_type
                 and new_observations.identifier_value = existing.identifier_value
+        where existing.record_id is null or new_observations.observed_at < existing.observed_at
     {%- endif %}
 
 )

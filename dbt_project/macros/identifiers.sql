@@ -77,14 +77,8 @@
     cast(bit_xor(hash({{ expression }})) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{#- Pre-hook of int_identifiers_stitched: drop identifiers no longer observed anywhere (a Stripe customer or a
-    Zendesk user deleted, an email changed), which an incremental run would otherwise never rewrite. -#}
+{#- Post-hook of int_identifiers_stitched: an incremental run writes identifiers no longer observed anywhere
+    without a profile, which replaces their stored rows; this removes them. -#}
 {% macro delete_unobserved_identifiers(stitched) -%}
-    delete from {{ stitched }}
-    where not exists (
-        select 1 from {{ ref('int_identifiers_observed') }} as observed
-        where
-            observed.identifier_type = {{ stitched }}.identifier_type
-            and observed.identifier_value = {{ stitched }}.identifier_value
-    )
+    delete from {{ stitched }} where profile_id is null
 {%- endmacro %}

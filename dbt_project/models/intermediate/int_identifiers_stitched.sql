@@ -5,7 +5,7 @@
         unique_key=['identifier_type', 'identifier_value'],
         incremental_strategy='delete+insert',
         on_schema_change='fail',
-        pre_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
+        post_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
     )
 }}
 
@@ -19,8 +19,8 @@
     identifiers within `passes` hops. A run finds the identifiers that changed (new, first seen earlier, or in
     a record whose members changed), takes every identifier within 2 × passes hops of them, propagates labels
     on that region alone and rewrites the identifiers within `passes` hops: exactly what a full rebuild gives
-    them, while the rest of the graph is not touched. Identifiers no longer observed anywhere are deleted
-    first (pre-hook). -#}
+    them, while the rest of the graph is not touched. Identifiers no longer observed anywhere are found in
+    the same comparison and deleted (post-hook). -#}
 
 with observations as (
 
@@ -56,18 +56,21 @@ node_states as (
 ),
 
 {% if is_incremental() -%}
-    changed_nodes as (
+    compared_nodes as (
 
+        -- One pass over both sides finds the new and changed identifiers and those no longer observed.
         select
-            node_states.identifier_type,
-            node_states.identifier_value
+            coalesce(node_states.identifier_type, existing.identifier_type) as identifier_type,
+            coalesce(node_states.identifier_value, existing.identifier_value) as identifier_value,
+            node_states.identifier_value is null as is_unobserved
         from node_states
-        left join {{ this }} as existing
+        full outer join {{ this }} as existing
             on
                 node_states.identifier_type = existing.identifier_type
                 and node_states.identifier_value = existing.identifier_value
         where
             existing.identifier_value is null
+            or node_states.identifier_value is null
             or existing.records_fingerprint <> node_states.records_fingerprint
             or existing.first_seen_at is distinct from node_states.first_seen_at
 
@@ -75,7 +78,11 @@ node_states as (
 
     within_0_hops as (
 
-        select * from changed_nodes
+        select
+            identifier_type,
+            identifier_value
+        from compared_nodes
+        where not is_unobserved
 
     ),
     {% for hop in range(1, 2 * passes + 1) %}
@@ -228,6 +235,23 @@ final as (
         {{ dbt.split_part('profile_label', "'|'", 3) }} as profile_anchor,
         records_fingerprint
     from labelled
+
+    {% if is_incremental() -%}
+        union all
+
+        -- Identifiers no longer observed anywhere (a Stripe customer or a Zendesk user deleted, an email
+        -- changed): written without a profile so that their stored rows are replaced, then removed by the
+        -- post-hook. Their former neighbours changed records, so they were re-stitched above.
+        select
+            cast(null as {{ dbt.type_string() }}) as profile_id,
+            identifier_type,
+            identifier_value,
+            cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+            cast(null as {{ dbt.type_string() }}) as profile_anchor,
+            cast(null as {{ dbt.type_string() }}) as records_fingerprint
+        from compared_nodes
+        where is_unobserved
+    {%- endif %}
 
 )
 

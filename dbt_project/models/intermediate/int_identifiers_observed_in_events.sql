@@ -181,7 +181,10 @@ final as (
                 new_observations.record_id = existing.record_id
                 and new_observations.identifier_type = existing.identifier_type
                 and new_observations.identifier_value = existing.identifier_value
-        where existing.record_id is null or new_observations.observed_at < existing.observed_at
+        where
+            existing.record_id is null
+            or new_observations.observed_at < existing.observed_at
+            or (existing.observed_at is null and new_observations.observed_at is not null)
     {%- endif %}
 
 )

@@ -1,9 +1,10 @@
 {#- Incremental strategy `changed_rows`, for models rebuilt in full on every run (profiles, their traits and
     engagement, audiences, funnels): the model's query computes every row as a table would, and only the rows
     that differ are written. Rows of the target that are not in the new result (changed or gone) are deleted
-    by key, then the new result's rows whose key is no longer in the target (changed or new) are inserted. The target
-    ends up equal to the new result, while a run that changes a few hundred profiles writes a few hundred rows
-    instead of rewriting and re-checkpointing the whole table. Needs `unique_key`. -#}
+    by key, then the new result's rows whose key is no longer in the target (changed or new) are inserted.
+    The target ends up equal to the new result, while a run that changes a few hundred profiles writes a few
+    hundred rows instead of rewriting and re-checkpointing the whole table. Needs `unique_key`, whose columns
+    are never null (keys are compared with `=`). -#}
 {% macro get_incremental_changed_rows_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
     {%- set source = arg_dict['temp_relation'] -%}

@@ -15,7 +15,7 @@ from pathlib import Path
 import orjson
 
 from interaction_pipeline import settings
-from interaction_pipeline.sandbox.story import generate_story
+from interaction_pipeline.story.generator import generate_story
 
 NOW = datetime(2026, 11, 29, tzinfo=UTC)
 

@@ -11,7 +11,7 @@ import json
 from datetime import UTC, datetime
 
 from interaction_pipeline.demo.sources import demo_dir
-from interaction_pipeline.sandbox.story import Story, generate_story
+from interaction_pipeline.story.generator import Story, generate_story
 
 
 def pinned_story(seed: int, size: int) -> Story:

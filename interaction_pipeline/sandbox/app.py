@@ -17,18 +17,16 @@ from email.utils import format_datetime
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from interaction_pipeline.sandbox import (
-    braze_api,
-    control,
-    google_ads_api,
-    meta_api,
-    salesforce_api,
-    stripe_api,
-    webhook_api,
-    zendesk_api,
-)
+from interaction_pipeline.sandbox import control
+from interaction_pipeline.sandbox.braze import api as braze_api
 from interaction_pipeline.sandbox.faults import FaultMiddleware, Faults
+from interaction_pipeline.sandbox.google_ads import api as google_ads_api
+from interaction_pipeline.sandbox.meta import api as meta_api
+from interaction_pipeline.sandbox.salesforce import api as salesforce_api
 from interaction_pipeline.sandbox.state import SandboxState
+from interaction_pipeline.sandbox.stripe import api as stripe_api
+from interaction_pipeline.sandbox.webhook import api as webhook_api
+from interaction_pipeline.sandbox.zendesk import api as zendesk_api
 
 log = logging.getLogger(__name__)
 
@@ -67,7 +65,7 @@ def attach_vendors(state: SandboxState) -> None:
 def seed_from_story(state: SandboxState, seed: int, size: int, now: datetime | None = None) -> bool:
     """Fill every object vendor from the demo story. False (and an empty sandbox) if no story is available."""
     try:
-        from interaction_pipeline.sandbox import story
+        from interaction_pipeline.story import generator as story
     except ImportError:
         log.warning("demo story generator not available; the sandbox starts empty")
         return False

@@ -24,7 +24,7 @@ from starlette.routing import BaseRoute, Route
 from interaction_pipeline.sandbox.faults import Faults
 from interaction_pipeline.sandbox.responses import json_response
 from interaction_pipeline.sandbox.state import SandboxState
-from interaction_pipeline.sandbox.stripe_store import SandboxError
+from interaction_pipeline.sandbox.stripe.store import SandboxError
 
 
 async def _body(request: Request) -> dict:

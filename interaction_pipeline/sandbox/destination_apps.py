@@ -16,10 +16,10 @@ from starlette.routing import Mount
 from interaction_pipeline.sandbox.server import free_port, serving
 
 DESTINATION_MOUNTS = {
-    "/meta": "interaction_pipeline.sandbox.meta_api",
-    "/google-ads": "interaction_pipeline.sandbox.google_ads_api",
-    "/braze": "interaction_pipeline.sandbox.braze_api",
-    "/webhook": "interaction_pipeline.sandbox.webhook_api",
+    "/meta": "interaction_pipeline.sandbox.meta.api",
+    "/google-ads": "interaction_pipeline.sandbox.google_ads.api",
+    "/braze": "interaction_pipeline.sandbox.braze.api",
+    "/webhook": "interaction_pipeline.sandbox.webhook.api",
 }
 
 

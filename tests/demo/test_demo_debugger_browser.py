@@ -9,7 +9,7 @@ import pytest
 from interaction_pipeline.demo.processes import free_port, start_cli_server
 from interaction_pipeline.demo.sender import send_events
 from interaction_pipeline.demo.sources import ensure_sources
-from interaction_pipeline.sandbox.story import generate_story
+from interaction_pipeline.story.generator import generate_story
 
 pytestmark = pytest.mark.slow
 

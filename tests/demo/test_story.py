@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interaction_pipeline.sandbox.story import OBJECT_COLLECTIONS, generate_story
-from interaction_pipeline.sandbox.story_time import segment_time
+from interaction_pipeline.story.generator import OBJECT_COLLECTIONS, generate_story
+from interaction_pipeline.story.timeline import segment_time
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
 

@@ -12,7 +12,7 @@ import pytest
 from sources_helpers import FAST_HTTP, assert_table_matches_sandbox, cursors
 
 from interaction_pipeline import settings
-from interaction_pipeline.sandbox.salesforce_store import format_stamp
+from interaction_pipeline.sandbox.salesforce.store import format_stamp
 from interaction_pipeline.sources.sync import build_client, configured_endpoint, sync_collection
 from interaction_pipeline.warehouse import object_store
 

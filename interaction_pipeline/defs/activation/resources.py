@@ -14,7 +14,7 @@ from interaction_pipeline.destinations.file import FileDestination
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
 from interaction_pipeline.destinations.meta import MetaDestination
 from interaction_pipeline.destinations.webhook import WebhookDestination
-from interaction_pipeline.sandbox.webhook_api import SANDBOX_SECRET
+from interaction_pipeline.sandbox.webhook.api import SANDBOX_SECRET
 
 # destination name (as in the audience meta) -> resource key
 RESOURCE_KEYS = {

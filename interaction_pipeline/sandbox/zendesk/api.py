@@ -15,8 +15,8 @@ from starlette.routing import BaseRoute, Route
 
 from interaction_pipeline.sandbox.responses import basic_credentials, bounded_int, json_response
 from interaction_pipeline.sandbox.state import SandboxState
-from interaction_pipeline.sandbox.stripe_store import SandboxError
-from interaction_pipeline.sandbox.zendesk_store import (
+from interaction_pipeline.sandbox.stripe.store import SandboxError
+from interaction_pipeline.sandbox.zendesk.store import (
     COLLECTIONS,
     FRESHNESS_EXCLUSION_SECONDS,
     ZendeskStore,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from interaction_pipeline.sandbox.story_time import DAY, HOUR, clear_of_boundary
+from interaction_pipeline.story.timeline import DAY, HOUR, clear_of_boundary
 
 BRAZE_APP_ID = "b7a6f5e4-0d3c-4b2a-9f18-0e6d5c4b3a21"
 EMAIL_THEMES = (

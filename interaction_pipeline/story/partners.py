@@ -9,8 +9,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from interaction_pipeline.sandbox.story_campaigns import Catalog
-from interaction_pipeline.sandbox.story_people import Profile
+from interaction_pipeline.story.campaigns import Catalog
+from interaction_pipeline.story.people import Profile
 
 Emit = Callable[[float, dict], dict]
 Sent = tuple[str, dict]

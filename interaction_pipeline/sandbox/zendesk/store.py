@@ -13,7 +13,7 @@ import bisect
 from datetime import UTC, datetime
 
 from interaction_pipeline.sandbox.state import SANDBOX_ZENDESK_EMAIL, SANDBOX_ZENDESK_TOKEN, Clock
-from interaction_pipeline.sandbox.stripe_store import SandboxError
+from interaction_pipeline.sandbox.stripe.store import SandboxError
 
 COLLECTIONS = ("tickets", "users", "organizations")
 # Items changed within the last minute are excluded from incremental exports.

@@ -21,18 +21,20 @@ from datetime import UTC, datetime
 from functools import cached_property
 from pathlib import Path
 
-from interaction_pipeline.sandbox import story_salesforce, story_stripe, story_zendesk
-from interaction_pipeline.sandbox.story_braze import braze_events
-from interaction_pipeline.sandbox.story_campaigns import Catalog, make_catalog
-from interaction_pipeline.sandbox.story_partners import (
+from interaction_pipeline.story import salesforce as story_salesforce
+from interaction_pipeline.story import stripe as story_stripe
+from interaction_pipeline.story import zendesk as story_zendesk
+from interaction_pipeline.story.braze import braze_events
+from interaction_pipeline.story.campaigns import Catalog, make_catalog
+from interaction_pipeline.story.partners import (
     chatlio_events,
     customerio_events,
     delighted_events,
     statsig_events,
 )
-from interaction_pipeline.sandbox.story_people import Profile, make_profile, profile_rng
-from interaction_pipeline.sandbox.story_time import segment_time, to_epoch
-from interaction_pipeline.sandbox.story_website import website_events
+from interaction_pipeline.story.people import Profile, make_profile, profile_rng
+from interaction_pipeline.story.timeline import segment_time, to_epoch
+from interaction_pipeline.story.website import website_events
 
 # (source name, kind) of every event source the story sends through; the kind names the partner tool.
 SOURCES = (
@@ -145,8 +147,8 @@ class Story:
         return objects
 
     def ground_truth(self) -> dict:
-        """What the funnels and audiences must contain (rules: `sandbox.story_truth`)."""
-        from interaction_pipeline.sandbox.story_truth import compute_ground_truth
+        """What the funnels and audiences must contain (rules: `story.truth`)."""
+        from interaction_pipeline.story.truth import compute_ground_truth
 
         return compute_ground_truth(self)
 

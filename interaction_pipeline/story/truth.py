@@ -35,8 +35,8 @@ import bisect
 from collections import Counter, defaultdict
 from datetime import datetime
 
-from interaction_pipeline.sandbox.story_time import AUDIENCE_WINDOW_DAYS, DAY, segment_time
-from interaction_pipeline.sandbox.story_zendesk import UNRESOLVED
+from interaction_pipeline.story.timeline import AUDIENCE_WINDOW_DAYS, DAY, segment_time
+from interaction_pipeline.story.zendesk import UNRESOLVED
 
 EMAIL_STEPS = {
     "Email Sent": "sent",

@@ -17,7 +17,7 @@ from interaction_pipeline.sandbox.state import (
     SANDBOX_SALESFORCE_CLIENT_SECRET,
     Clock,
 )
-from interaction_pipeline.sandbox.stripe_store import SandboxError
+from interaction_pipeline.sandbox.stripe.store import SandboxError
 
 API_VERSION = "v58.0"
 ID_PREFIXES = {"Account": "001", "Contact": "003", "Lead": "00Q", "Opportunity": "006"}

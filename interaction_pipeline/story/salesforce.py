@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import random
 
-from interaction_pipeline.sandbox.story_people import INDUSTRIES, Profile, company_name
-from interaction_pipeline.sandbox.story_time import DAY, HOUR, salesforce_date, salesforce_time
+from interaction_pipeline.story.people import INDUSTRIES, Profile, company_name
+from interaction_pipeline.story.timeline import DAY, HOUR, salesforce_date, salesforce_time
 
 API = "/services/data/v58.0/sobjects"
 STAGES = (

@@ -8,8 +8,8 @@ those people make up the open-ticket suppression audience.
 
 from __future__ import annotations
 
-from interaction_pipeline.sandbox.story_people import Profile, company_name, profile_rng
-from interaction_pipeline.sandbox.story_time import DAY, HOUR, zendesk_time
+from interaction_pipeline.story.people import Profile, company_name, profile_rng
+from interaction_pipeline.story.timeline import DAY, HOUR, zendesk_time
 
 BASE_URL = "https://roastery.zendesk.com/api/v2"
 ORGANIZATION_ID_BASE = 360_000_000

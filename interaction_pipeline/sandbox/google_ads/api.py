@@ -23,7 +23,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from interaction_pipeline.sandbox.destination_faults import FaultRule
-from interaction_pipeline.sandbox.google_ads_store import (
+from interaction_pipeline.sandbox.google_ads.store import (
     FAILURE_TYPE,
     GoogleStore,
     Job,

@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from interaction_pipeline.sandbox.responses import bearer_token, json_response
-from interaction_pipeline.sandbox.salesforce_store import API_VERSION, SalesforceStore, parse_stamp
+from interaction_pipeline.sandbox.salesforce.store import API_VERSION, SalesforceStore, parse_stamp
 from interaction_pipeline.sandbox.state import SandboxState
-from interaction_pipeline.sandbox.stripe_store import SandboxError
+from interaction_pipeline.sandbox.stripe.store import SandboxError
 
 SOQL = re.compile(
     r"^\s*select\s+(?P<fields>.+?)\s+from\s+(?P<object>\w+)"

@@ -11,9 +11,9 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from interaction_pipeline.sandbox.story_campaigns import BRAZE_APP_ID, Campaign, Catalog
-from interaction_pipeline.sandbox.story_people import Profile
-from interaction_pipeline.sandbox.story_website import LIBRARY, SHOP, order_completed
+from interaction_pipeline.story.campaigns import BRAZE_APP_ID, Campaign, Catalog
+from interaction_pipeline.story.people import Profile
+from interaction_pipeline.story.website import LIBRARY, SHOP, order_completed
 
 Emit = Callable[[float, dict], dict]
 Sent = tuple[str, dict]  # (source name, message)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
-from interaction_pipeline.sandbox.story_time import DAY, clear_of_boundary
+from interaction_pipeline.story.timeline import DAY, clear_of_boundary
 
 
 def _words(text: str) -> tuple[str, ...]:

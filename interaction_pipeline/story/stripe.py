@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import random
 
-from interaction_pipeline.sandbox.story_people import Profile, profile_rng
-from interaction_pipeline.sandbox.story_time import DAY
+from interaction_pipeline.story.people import Profile, profile_rng
+from interaction_pipeline.story.timeline import DAY
 
 PLANS = (  # product id, name, monthly cents, yearly cents
     ("prod_CoffeeClub001", "Coffee Club", 1800, 18000),

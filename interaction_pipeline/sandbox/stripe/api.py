@@ -17,7 +17,7 @@ from starlette.routing import BaseRoute, Route
 from interaction_pipeline.sandbox.ordered import OrderedObjects
 from interaction_pipeline.sandbox.responses import basic_credentials, bearer_token, bounded_int, json_response
 from interaction_pipeline.sandbox.state import SandboxState
-from interaction_pipeline.sandbox.stripe_store import COLLECTIONS, SandboxError, StripeStore
+from interaction_pipeline.sandbox.stripe.store import COLLECTIONS, SandboxError, StripeStore
 
 RATE_LIMIT_PER_SECOND = 25
 CREATED_FILTERS = {

@@ -10,8 +10,8 @@ from __future__ import annotations
 import random
 from collections.abc import Callable, Iterator
 
-from interaction_pipeline.sandbox.story_people import Profile
-from interaction_pipeline.sandbox.story_time import DAY, segment_time
+from interaction_pipeline.story.people import Profile
+from interaction_pipeline.story.timeline import DAY, segment_time
 
 LIBRARY = {"name": "analytics.js", "version": "next-1.70.0"}
 USER_AGENTS = (

@@ -1,0 +1,1 @@
+"""Braze stand-in: the email blocklist and /users/track."""

@@ -1,0 +1,1 @@
+"""Meta stand-in: Custom Audiences and their users endpoint."""

@@ -1,0 +1,1 @@
+"""Salesforce stand-in: the OAuth token endpoint and SOQL over accounts, contacts, leads and opportunities."""

@@ -1,0 +1,1 @@
+"""Stripe stand-in: customers, products, prices, subscriptions, invoices, charges and /v1/events."""

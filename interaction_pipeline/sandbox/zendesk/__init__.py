@@ -1,0 +1,1 @@
+"""Zendesk stand-in: the incremental export of tickets, users and organizations."""

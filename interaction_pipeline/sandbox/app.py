@@ -4,6 +4,7 @@ Adding a vendor is one line in ``VENDORS``: the module exposes ``routes(state) -
 the real API has them) and may expose ``attach(state)``, which puts the vendor's own state piece into
 ``state.vendors[<name>]`` (an object with ``collections/list_objects/create/update/delete/seed`` also gets
 the generic ``/_sandbox/objects/<name>/...`` control endpoints and seeding from the demo story).
+A module may also list ``ROOT_PATHS``, its real paths answered at the sandbox's root too (see ``root_paths``).
 Fault rules are per path prefix and apply to every vendor alike; the ``Date`` header follows the sandbox
 clock so clients can measure horizons against the server's time, as they would against the real API's.
 """
@@ -22,6 +23,7 @@ from interaction_pipeline.sandbox.braze import api as braze_api
 from interaction_pipeline.sandbox.faults import FaultMiddleware, Faults
 from interaction_pipeline.sandbox.google_ads import api as google_ads_api
 from interaction_pipeline.sandbox.meta import api as meta_api
+from interaction_pipeline.sandbox.root_paths import RootPaths
 from interaction_pipeline.sandbox.salesforce import api as salesforce_api
 from interaction_pipeline.sandbox.state import SandboxState
 from interaction_pipeline.sandbox.stripe import api as stripe_api
@@ -51,7 +53,10 @@ def create_app(state: SandboxState | None = None, faults: Faults | None = None) 
     app = Starlette(routes=mounts)
     app.state.sandbox = state
     app.state.faults = faults
-    return _ClockAndCounts(FaultMiddleware(app, faults), state)
+    roots = {
+        root: f"/{prefix}" for prefix, module in VENDORS.items() for root in getattr(module, "ROOT_PATHS", ())
+    }
+    return RootPaths(_ClockAndCounts(FaultMiddleware(app, faults), state), roots)
 
 
 def attach_vendors(state: SandboxState) -> None:

@@ -28,7 +28,15 @@ DEFAULT_PORT = 8089
     show_default=True,
     help="Enforce the vendors' rate limits (Stripe 25/s, Zendesk incremental exports 10/min).",
 )
-def sandbox(host: str, port: int, seed: int, size: int, rate_limits: bool) -> None:
+@click.option(
+    "--tls-cert",
+    type=click.Path(exists=True, dir_okay=False),
+    help="Serve HTTPS with this certificate (PEM), for SDKs that only speak HTTPS, like simple-salesforce.",
+)
+@click.option("--tls-key", type=click.Path(exists=True, dir_okay=False), help="The certificate's key (PEM).")
+def sandbox(
+    host: str, port: int, seed: int, size: int, rate_limits: bool, tls_cert: str | None, tls_key: str | None
+) -> None:
     """Serve stateful stand-ins for Stripe, Zendesk, Salesforce and the audience destinations.
 
     With no vendor credentials configured, every client points here
@@ -36,15 +44,20 @@ def sandbox(host: str, port: int, seed: int, size: int, rate_limits: bool) -> No
     """
     from interaction_pipeline.sandbox.app import seed_from_story
     from interaction_pipeline.sandbox.faults import Faults
-    from interaction_pipeline.sandbox.server import build_server
+    from interaction_pipeline.sandbox.server import TlsFiles, build_server
     from interaction_pipeline.sandbox.state import SandboxState
 
+    if bool(tls_cert) != bool(tls_key):
+        raise click.UsageError("--tls-cert and --tls-key go together: give both or neither")
+    tls = TlsFiles(tls_cert, tls_key) if tls_cert and tls_key else None
     state = SandboxState(seed=seed, rate_limits_enabled=rate_limits)
     if size > 0 and not seed_from_story(state, seed, size):
         click.echo("demo story generator not available: starting with no objects", err=True)
-    server = build_server(state, Faults(seed=seed), host, port)
+    server = build_server(state, Faults(seed=seed), host, port, tls)
+    scheme = "https" if tls else "http"
     click.echo(
-        f"sandbox listening on http://{host}:{port} (control API: http://{host}:{port}/_sandbox/health)"
+        f"sandbox listening on {scheme}://{host}:{port} "
+        f"(control API: {scheme}://{host}:{port}/_sandbox/health)"
     )
     expected = settings.env("INTERACTION_PIPELINE_SANDBOX_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
     click.echo(f"clients without credentials call INTERACTION_PIPELINE_SANDBOX_URL={expected}")

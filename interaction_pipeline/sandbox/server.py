@@ -17,20 +17,32 @@ from interaction_pipeline.sandbox.faults import Faults, quiet_dropped_connection
 from interaction_pipeline.sandbox.state import SandboxState
 
 
+@dataclass(frozen=True)
+class TlsFiles:
+    certfile: str
+    keyfile: str
+
+
 @dataclass
 class RunningSandbox:
     url: str
     state: SandboxState
     faults: Faults
+    verify: str | bool = True  # the certificate to trust when the sandbox speaks HTTPS with its own
 
     def control(self, method: str, path: str, json=None) -> dict | list:
         """Call the control API, e.g. ``sandbox.control("POST", "/clock", {"advance_seconds": 120})``."""
-        response = requests.request(method, f"{self.url}/_sandbox{path}", json=json, timeout=30)
+        response = requests.request(
+            method, f"{self.url}/_sandbox{path}", json=json, timeout=30, verify=self.verify
+        )
         response.raise_for_status()
         return response.json()
 
 
-def build_server(state: SandboxState, faults: Faults, host: str, port: int) -> uvicorn.Server:
+def build_server(
+    state: SandboxState, faults: Faults, host: str, port: int, tls: TlsFiles | None = None
+) -> uvicorn.Server:
+    """The sandbox's uvicorn server; with ``tls`` it speaks HTTPS, as simple-salesforce requires."""
     config = uvicorn.Config(
         create_app(state, faults),
         host=host,
@@ -40,6 +52,8 @@ def build_server(state: SandboxState, faults: Faults, host: str, port: int) -> u
         date_header=False,
         server_header=False,
         timeout_keep_alive=30,
+        ssl_certfile=tls.certfile if tls else None,
+        ssl_keyfile=tls.keyfile if tls else None,
     )
     quiet_dropped_connections()  # after uvicorn has configured its loggers
     return uvicorn.Server(config)
@@ -70,7 +84,12 @@ def serving(server: uvicorn.Server, name: str) -> Iterator[None]:
 
 @contextlib.contextmanager
 def run_sandbox(
-    seed: int = 42, size: int = 0, port: int = 0, host: str = "127.0.0.1", story: bool | None = None
+    seed: int = 42,
+    size: int = 0,
+    port: int = 0,
+    host: str = "127.0.0.1",
+    story: bool | None = None,
+    tls: TlsFiles | None = None,
 ) -> Iterator[RunningSandbox]:
     """Serve a sandbox until the block ends. ``size`` > 0 seeds it from the demo story (when available).
 
@@ -81,5 +100,6 @@ def run_sandbox(
     if story if story is not None else size > 0:
         seed_from_story(state, seed, size)
     port = port or free_port(host)
-    with serving(build_server(state, faults, host, port), "sandbox"):
-        yield RunningSandbox(url=f"http://{host}:{port}", state=state, faults=faults)
+    with serving(build_server(state, faults, host, port, tls), "sandbox"):
+        url = f"{'https' if tls else 'http'}://{host}:{port}"
+        yield RunningSandbox(url, state, faults, verify=tls.certfile if tls else True)

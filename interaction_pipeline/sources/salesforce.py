@@ -1,8 +1,10 @@
 """Salesforce client: OAuth client-credentials token, field discovery, and SOQL through ``queryAll``.
 
+The token comes from the login URL; every data call goes to the ``instance_url`` the token names (the org's
+My Domain host), and ``nextRecordsUrl`` is a path on that host.
+
 ``queryAll`` (unlike ``query``) also returns soft-deleted records with ``IsDeleted = true``, which is how
-deletes reach the warehouse. Results arrive in batches; ``nextRecordsUrl`` (a path on the instance) leads to
-the next one until ``done``.
+deletes reach the warehouse. Results arrive in batches, each linked to the next until ``done``.
 """
 
 from __future__ import annotations
@@ -40,11 +42,12 @@ class SalesforceClient:
         body = self.http.request_json(
             "POST", f"{self.login_url}/services/oauth2/token", auth_statuses=(400, 401), data=form
         )
-        if "access_token" not in body:
+        if "access_token" not in body or not body.get("instance_url"):
             raise SourceAuthError(
                 f"salesforce: the token request was refused ({body.get('error')}: "
                 f"{body.get('error_description')}); check {CREDENTIAL_SETTINGS}"
             )
+        # The org's own host: data calls go there, not to the login URL.
         self.instance_url = body["instance_url"].rstrip("/")
         self.http.session.headers["Authorization"] = f"Bearer {body['access_token']}"
 

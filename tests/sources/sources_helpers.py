@@ -5,6 +5,7 @@ from __future__ import annotations
 import orjson
 
 from interaction_pipeline.sources.http import HttpSettings
+from interaction_pipeline.sources.salesforce import API_VERSION as SALESFORCE_API_VERSION
 from interaction_pipeline.sources.salesforce import SOBJECTS
 from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.sources.zendesk_sync import is_deleted
@@ -189,7 +190,13 @@ def sandbox_rows(state, source: str, collection: str) -> dict:
         return {obj["id"]: (obj, False) for obj in objects}
     if source == "zendesk":
         return {obj["id"]: (obj, is_deleted(collection, obj)) for obj in objects}
-    return {obj["Id"]: (obj, bool(obj["IsDeleted"])) for obj in objects}
+    return {obj["Id"]: (as_queried(obj), bool(obj["IsDeleted"])) for obj in objects}
+
+
+def as_queried(record: dict) -> dict:
+    """A Salesforce record as our queries return it: ``attributes.url`` names the API version asked."""
+    url = f"/services/data/{SALESFORCE_API_VERSION}/sobjects/{record['attributes']['type']}/{record['Id']}"
+    return {**record, "attributes": {**record["attributes"], "url": url}}
 
 
 def warehouse_rows(conn, source: str, collection: str) -> dict:

@@ -1,33 +1,34 @@
-"""Salesforce stand-in: OAuth client-credentials token, ``query``/``queryAll`` with the SOQL subset syncs use.
+"""Salesforce stand-in: the OAuth token, the REST API's version list, SOQL queries and record endpoints.
 
-Mounted at ``/salesforce``; the token response's ``instance_url`` points back at this mount. Supported SOQL:
-``SELECT <fields> FROM <Account|Contact|Lead|Opportunity> [WHERE SystemModstamp > <datetime>]
-[ORDER BY SystemModstamp [ASC]] [LIMIT n]``. Results come in batches (``Sforce-Query-Options: batchSize=N``,
-200-2000, default 2000) with ``nextRecordsUrl`` until ``done``. Errors are ``[{"message", "errorCode"}]``.
+Mounted at ``/salesforce`` (the login URL, where the token comes from) and, because a token's
+``instance_url`` is scheme and host only, answered at the sandbox's root too: ``/services/...`` there is the
+instance. Served for every version from v31.0 to v68.0 (``GET /services/data/`` lists them):
+``query``/``queryAll`` with the SOQL subset in ``soql.py``, batches of ``Sforce-Query-Options:
+batchSize=N`` (200-2000, default 2000) linked by ``nextRecordsUrl`` until ``done``;
+``sobjects/<type>/<id>`` (``?fields=`` to choose), ``sobjects/<type>/describe`` and
+``sobjects/<type>/deleted/?start=&end=``. Every data response carries
+``Sforce-Limit-Info: api-usage=n/15000``. Errors are ``[{"message", "errorCode"}]``.
 """
 
 from __future__ import annotations
 
 import re
-import secrets
-from urllib.parse import parse_qs
+from collections.abc import Callable
 
 from starlette.requests import Request
 from starlette.routing import BaseRoute, Route
 
 from interaction_pipeline.sandbox.responses import bearer_token, json_response
-from interaction_pipeline.sandbox.salesforce.store import API_VERSION, SalesforceStore, parse_stamp
+from interaction_pipeline.sandbox.salesforce import versions
+from interaction_pipeline.sandbox.salesforce.oauth import token_endpoint
+from interaction_pipeline.sandbox.salesforce.soql import parse_query
+from interaction_pipeline.sandbox.salesforce.store import SalesforceStore, parse_stamp
 from interaction_pipeline.sandbox.state import SandboxState
 from interaction_pipeline.sandbox.stripe.store import SandboxError
 
-SOQL = re.compile(
-    r"^\s*select\s+(?P<fields>.+?)\s+from\s+(?P<object>\w+)"
-    r"(?:\s+where\s+systemmodstamp\s*(?P<op>>=|>)\s*(?P<stamp>\S+))?"
-    r"(?:\s+order\s+by\s+systemmodstamp(?:\s+asc)?)?"
-    r"(?:\s+limit\s+(?P<limit>\d+))?\s*$",
-    re.IGNORECASE | re.DOTALL,
-)
 DEFAULT_BATCH, MIN_BATCH, MAX_BATCH = 2000, 200, 2000
+DAILY_API_REQUESTS = 15_000  # a Developer Edition org's allocation, reported in Sforce-Limit-Info
+ROOT_PATHS = ("/services/",)  # answered at the sandbox's root as well: a real instance_url has no path
 
 
 def attach(state: SandboxState) -> SalesforceStore:
@@ -40,97 +41,107 @@ def error(status: int, code: str, message: str):
 
 def routes(state: SandboxState) -> list[BaseRoute]:
     store = attach(state)
-    data_path = f"/services/data/{API_VERSION}"
 
-    async def token(request: Request):
-        # A url-encoded form, parsed by hand so the sandbox needs no multipart library.
-        form = {key: values[-1] for key, values in parse_qs((await request.body()).decode()).items()}
-        if form.get("grant_type") != "client_credentials":
-            return json_response(
-                {"error": "unsupported_grant_type", "error_description": "grant type not supported"}, 400
-            )
-        if (form.get("client_id"), form.get("client_secret")) != (store.client_id, store.client_secret):
-            return json_response(
-                {"error": "invalid_client", "error_description": "invalid client credentials"}, 400
-            )
-        access_token = f"00DSBX!{secrets.token_hex(16)}"
-        with state.lock:
-            store.tokens.add(access_token)
-        instance_url = str(request.url).split("/services/oauth2/token")[0]
+    def data_endpoint(handler: Callable) -> Callable:
+        """Version check, session check and the usage header around a REST data resource."""
+
+        def endpoint(request: Request):
+            if not versions.is_served(request.path_params["version"]):
+                return error(404, "NOT_FOUND", "The requested resource does not exist")
+            if bearer_token(request) not in store.tokens:
+                return error(401, "INVALID_SESSION_ID", "Session expired or invalid")
+            sobject = request.path_params.get("sobject")
+            if sobject and sobject not in store.collections():
+                return error(404, "NOT_FOUND", "The requested resource does not exist")
+            if sobject and state.is_denied("salesforce", sobject):
+                return error(403, "INSUFFICIENT_ACCESS", f"insufficient access rights on object {sobject}")
+            try:
+                with state.lock:
+                    store.api_requests += 1
+                    response = handler(request)
+            except SandboxError as failure:
+                return error(failure.status, failure.code or "INVALID_FIELD", failure.message)
+            response.headers["Sforce-Limit-Info"] = f"api-usage={store.api_requests}/{DAILY_API_REQUESTS}"
+            return response
+
+        return endpoint
+
+    def version_list(request: Request):
+        return json_response(versions.api_versions())
+
+    @data_endpoint
+    def resources(request: Request):
+        base = f"/services/data/{request.path_params['version']}"
+        return json_response({name: f"{base}/{name}" for name in ("sobjects", "query", "queryAll", "limits")})
+
+    @data_endpoint
+    def query(request: Request):
+        version = request.path_params["version"]
+        parsed = parse_query(request.query_params.get("q", ""))
+        if state.is_denied("salesforce", parsed.sobject):
+            message = f"insufficient access rights on object {parsed.sobject}"
+            raise SandboxError(403, message, "INSUFFICIENT_ACCESS")
+        include_deleted = request.url.path.rstrip("/").endswith("/queryAll")
+        records = store.run_query(parsed.sobject, parsed.matches, include_deleted, parsed.limit)
+        selected = [_select(record, parsed.fields, parsed.sobject, version) for record in records]
+        return _batch(store, version, store.open_cursor(selected), 0, _batch_size(request))
+
+    @data_endpoint
+    def more(request: Request):
+        locator, _, offset = request.path_params["locator"].rpartition("-")
+        if locator not in store.cursors or not offset.isdigit():
+            raise SandboxError(400, "invalid query locator", "INVALID_QUERY_LOCATOR")
+        return _batch(store, request.path_params["version"], locator, int(offset), _batch_size(request))
+
+    @data_endpoint
+    def describe(request: Request):
+        sobject = request.path_params["sobject"]
+        fields = store.describe(sobject)
+        return json_response({"name": sobject, "fields": [{"name": field} for field in fields]})
+
+    @data_endpoint
+    def record(request: Request):
+        sobject, version = request.path_params["sobject"], request.path_params["version"]
+        found = store.get(sobject, request.path_params["record_id"])
+        wanted = request.query_params.get("fields")
+        fields = [f.strip() for f in wanted.split(",")] if wanted else [k for k in found if k != "attributes"]
+        return json_response(_select(found, fields, sobject, version))
+
+    @data_endpoint
+    def deleted(request: Request):
+        params = request.query_params
+        if "start" not in params or "end" not in params:
+            raise SandboxError(400, "start and end are required", "MISSING_ARGUMENT")
+        start, end = parse_stamp(params["start"]), parse_stamp(params["end"])
+        if end < start:
+            raise SandboxError(400, "end must be after start", "INVALID_REPLICATION_DATE")
         return json_response(
             {
-                "access_token": access_token,
-                "instance_url": instance_url,
-                "token_type": "Bearer",
-                "issued_at": str(int(state.clock.now() * 1000)),
-                "id": f"{instance_url}/id/sandbox",
-                "signature": secrets.token_urlsafe(24),
+                "deletedRecords": store.deleted_between(request.path_params["sobject"], start, end),
+                "earliestDateAvailable": params["start"],
+                "latestDateCovered": params["end"],
             }
         )
 
-    def authorized(request: Request) -> bool:
-        return bearer_token(request) in store.tokens
-
-    def query(request: Request):
-        if not authorized(request):
-            return error(401, "INVALID_SESSION_ID", "Session expired or invalid")
-        match = SOQL.match(request.query_params.get("q", ""))
-        if match is None:
-            return error(
-                400,
-                "MALFORMED_QUERY",
-                "only SELECT ... FROM ... [WHERE SystemModstamp > ...] "
-                "[ORDER BY SystemModstamp] [LIMIT n] is supported by the sandbox",
-            )
-        sobject = match["object"]
-        if state.is_denied("salesforce", sobject):
-            return error(403, "INSUFFICIENT_ACCESS", f"insufficient access rights on object {sobject}")
-        fields = [field.strip() for field in match["fields"].split(",")]
-        try:
-            with state.lock:
-                after = parse_stamp(match["stamp"]) if match["stamp"] else None
-                records = store.run_query(
-                    sobject,
-                    after,
-                    match["op"] == ">=",
-                    include_deleted=request.url.path.endswith("/queryAll"),
-                    limit=int(match["limit"]) if match["limit"] else None,
-                )
-                selected = [_select(record, fields, sobject) for record in records]
-                return _batch(store, store.open_cursor(selected), 0, _batch_size(request))
-        except SandboxError as failure:
-            return error(
-                failure.status, "INVALID_FIELD" if failure.status == 400 else "NOT_FOUND", failure.message
-            )
-
-    def more(request: Request):
-        if not authorized(request):
-            return error(401, "INVALID_SESSION_ID", "Session expired or invalid")
-        locator, _, offset = request.path_params["locator"].rpartition("-")
-        with state.lock:
-            if locator not in store.cursors or not offset.isdigit():
-                return error(400, "INVALID_QUERY_LOCATOR", "invalid query locator")
-            return _batch(store, locator, int(offset), _batch_size(request))
-
-    def describe(request: Request):
-        if not authorized(request):
-            return error(401, "INVALID_SESSION_ID", "Session expired or invalid")
-        try:
-            with state.lock:
-                fields = store.describe(request.path_params["sobject"])
-        except SandboxError as failure:
-            return error(404, "NOT_FOUND", failure.message)
-        return json_response(
-            {"name": request.path_params["sobject"], "fields": [{"name": f} for f in fields]}
-        )
-
+    data = "/services/data/{version}"
     return [
-        Route("/services/oauth2/token", token, methods=["POST"]),
-        Route(f"{data_path}/queryAll", query),
-        Route(f"{data_path}/query", query),
-        Route(f"{data_path}/query/{{locator}}", more),
-        Route(f"{data_path}/sobjects/{{sobject}}/describe", describe),
+        Route("/services/oauth2/token", token_endpoint(state, store), methods=["POST"]),
+        Route("/services/data", version_list),
+        Route("/services/data/", version_list),
+        *_with_and_without_slash(f"{data}", resources),
+        *_with_and_without_slash(f"{data}/query", query),
+        *_with_and_without_slash(f"{data}/queryAll", query),
+        Route(f"{data}/query/{{locator}}", more),
+        Route(f"{data}/queryAll/{{locator}}", more),
+        Route(f"{data}/sobjects/{{sobject}}/describe", describe),
+        *_with_and_without_slash(f"{data}/sobjects/{{sobject}}/deleted", deleted),
+        Route(f"{data}/sobjects/{{sobject}}/{{record_id}}", record),
     ]
+
+
+def _with_and_without_slash(path: str, endpoint: Callable) -> list[Route]:
+    # simple-salesforce asks for `query/?q=...`; a redirect would leave the instance's address.
+    return [Route(path, endpoint), Route(f"{path}/", endpoint)]
 
 
 def _batch_size(request: Request) -> int:
@@ -139,18 +150,19 @@ def _batch_size(request: Request) -> int:
     return max(MIN_BATCH, min(MAX_BATCH, int(match[1]))) if match else DEFAULT_BATCH
 
 
-def _select(record: dict, fields: list[str], sobject: str) -> dict:
-    selected = {"attributes": record.get("attributes", {"type": sobject})}
+def _select(record: dict, fields: list[str], sobject: str, version: str) -> dict:
+    attributes = {"type": sobject, "url": f"/services/data/{version}/sobjects/{sobject}/{record['Id']}"}
+    selected = {"attributes": attributes}
     for field in fields:
         selected[field] = record.get(field)
     return selected
 
 
-def _batch(store: SalesforceStore, locator: str, offset: int, size: int):
+def _batch(store: SalesforceStore, version: str, locator: str, offset: int, size: int):
     records = store.cursors[locator]
     end = min(len(records), offset + size)
     done = end >= len(records)
     body = {"totalSize": len(records), "done": done, "records": records[offset:end]}
     if not done:
-        body["nextRecordsUrl"] = f"/services/data/{API_VERSION}/query/{locator}-{end}"
+        body["nextRecordsUrl"] = f"/services/data/{version}/query/{locator}-{end}"
     return json_response(body)

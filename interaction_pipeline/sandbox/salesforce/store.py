@@ -9,9 +9,11 @@ becomes true and only ``queryAll`` returns the record.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from interaction_pipeline.sandbox.ordered import OrderedObjects
+from interaction_pipeline.sandbox.salesforce import versions
 from interaction_pipeline.sandbox.state import (
     SANDBOX_SALESFORCE_CLIENT_ID,
     SANDBOX_SALESFORCE_CLIENT_SECRET,
@@ -19,7 +21,6 @@ from interaction_pipeline.sandbox.state import (
 )
 from interaction_pipeline.sandbox.stripe.store import SandboxError
 
-API_VERSION = "v58.0"
 ID_PREFIXES = {"Account": "001", "Contact": "003", "Lead": "00Q", "Opportunity": "006"}
 MAX_OPEN_CURSORS = 50
 STANDARD_FIELDS = ["Id", "IsDeleted", "CreatedDate", "LastModifiedDate", "SystemModstamp"]
@@ -38,7 +39,7 @@ def parse_stamp(value: str) -> int:
     try:
         return int(datetime.fromisoformat(text).timestamp() * 1000 + 0.5)
     except ValueError as failure:
-        raise SandboxError(400, f"invalid datetime literal {value!r}") from failure
+        raise SandboxError(400, f"invalid datetime literal {value!r}", "MALFORMED_QUERY") from failure
 
 
 def _by_modstamp(record: dict, seq: int) -> tuple:
@@ -50,6 +51,7 @@ class SalesforceStore:
         self.clock = clock
         self.client_id, self.client_secret = SANDBOX_SALESFORCE_CLIENT_ID, SANDBOX_SALESFORCE_CLIENT_SECRET
         self.tokens: set[str] = set()
+        self.api_requests = 0
         self.records = {name: OrderedObjects(_by_modstamp) for name in ID_PREFIXES}
         self.cursors: dict[str, list[dict]] = {}
         self._last_stamp = 0
@@ -80,7 +82,7 @@ class SalesforceStore:
         record = {
             "attributes": {
                 "type": collection,
-                "url": f"/services/data/{API_VERSION}/sobjects/{collection}/{record_id}",
+                "url": f"/services/data/{versions.newest()}/sobjects/{collection}/{record_id}",
             },
             "Id": record_id,
             "IsDeleted": False,
@@ -105,27 +107,35 @@ class SalesforceStore:
         return list(fields)
 
     def run_query(
-        self,
-        collection: str,
-        after_millis: int | None,
-        inclusive: bool,
-        include_deleted: bool,
-        limit: int | None,
+        self, collection: str, matches: Callable[[dict], bool], include_deleted: bool, limit: int | None
     ) -> list[dict]:
+        """Records in ``SystemModstamp`` order that ``matches`` accepts (``_stamp`` holds it parsed)."""
         records = self._type(collection)
         result = []
         for record_id in records.order():
             record = records.objects[record_id]
-            if after_millis is not None and (
-                record["_stamp"] < after_millis or (record["_stamp"] == after_millis and not inclusive)
-            ):
-                continue
-            if record.get("IsDeleted") and not include_deleted:
+            if (record.get("IsDeleted") and not include_deleted) or not matches(record):
                 continue
             result.append(record)
             if limit is not None and len(result) >= limit:
                 break
         return result
+
+    def get(self, collection: str, object_id: str) -> dict:
+        """One record as ``sobjects/<type>/<id>`` returns it; deleted records are gone from there."""
+        record = self._get(collection, object_id)
+        if record.get("IsDeleted"):
+            raise SandboxError(404, "entity is deleted", "ENTITY_IS_DELETED")
+        return _public(record)
+
+    def deleted_between(self, collection: str, start: int, end: int) -> list[dict]:
+        """``{"id", "deletedDate"}`` for records deleted within [start, end] (milliseconds)."""
+        records = self._type(collection)
+        return [
+            {"id": record["Id"], "deletedDate": record["SystemModstamp"]}
+            for record in (records.objects[i] for i in records.order())
+            if record.get("IsDeleted") and start <= record["_stamp"] <= end
+        ]
 
     def open_cursor(self, records: list[dict]) -> str:
         locator = f"01gSBX{next(self._locators):09d}"
@@ -138,13 +148,13 @@ class SalesforceStore:
     # -- helpers -------------------------------------------------------------------------------------------
     def _type(self, collection: str) -> OrderedObjects:
         if collection not in self.records:
-            raise SandboxError(400, f"sObject type '{collection}' is not supported.")
+            raise SandboxError(400, f"sObject type '{collection}' is not supported.", "INVALID_TYPE")
         return self.records[collection]
 
     def _get(self, collection: str, object_id: str) -> dict:
         record = self._type(collection).objects.get(object_id)
         if record is None:
-            raise SandboxError(404, "The requested resource does not exist")
+            raise SandboxError(404, "The requested resource does not exist", "NOT_FOUND")
         return record
 
     def _next_stamp(self) -> int:

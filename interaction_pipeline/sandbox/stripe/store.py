@@ -27,6 +27,8 @@ COLLECTIONS = {
 # Deleting a subscription cancels it (it stays listable with status=all); charges cannot be deleted.
 CANCEL_ON_DELETE = {"subscriptions"}
 UNDELETABLE = {"charges"}
+# Unlike other objects, a deleted customer can still be retrieved: as its id, object and `deleted: true`.
+RETRIEVABLE_WHEN_DELETED = {"customers"}
 
 
 def _newest_first(obj: dict, seq: int) -> tuple:
@@ -34,10 +36,14 @@ def _newest_first(obj: dict, seq: int) -> tuple:
 
 
 class SandboxError(Exception):
-    def __init__(self, status: int, message: str) -> None:
+    """A refusal with the status and message the vendor would send (and Stripe's ``code``/``param``)."""
+
+    def __init__(self, status: int, message: str, code: str | None = None, param: str | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.code = code
+        self.param = param
 
 
 class StripeStore:
@@ -46,6 +52,7 @@ class StripeStore:
         self.api_key = SANDBOX_STRIPE_KEY
         self.data = {name: OrderedObjects(_newest_first, reverse=True) for name in COLLECTIONS}
         self.events = OrderedObjects(_newest_first, reverse=True)
+        self.deleted: dict[str, dict[str, dict]] = {name: {} for name in RETRIEVABLE_WHEN_DELETED}
         self._ids = 0
 
     # -- ObjectVendor protocol used by the control API -------------------------------------------------
@@ -95,7 +102,17 @@ class StripeStore:
             return canceled
         self.data[collection].remove(object_id)
         self._record(collection, "deleted", obj)
-        return {"id": object_id, "object": obj["object"], "deleted": True}
+        tombstone = {"id": object_id, "object": obj["object"], "deleted": True}
+        if collection in RETRIEVABLE_WHEN_DELETED:
+            self.deleted[collection][object_id] = tombstone
+        return tombstone
+
+    def retrieve(self, collection: str, object_id: str) -> dict:
+        """The object as ``GET /v1/<collection>/<id>`` answers it, deleted customers included."""
+        tombstones = self.deleted.get(collection, {})
+        if object_id in tombstones and object_id not in self._collection(collection).objects:
+            return tombstones[object_id]
+        return self._get(collection, object_id)
 
     # -- helpers ---------------------------------------------------------------------------------------
     def visible_events_since(self) -> float:
@@ -109,7 +126,9 @@ class StripeStore:
     def _get(self, collection: str, object_id: str) -> dict:
         obj = self._collection(collection).objects.get(object_id)
         if obj is None:
-            raise SandboxError(404, f"No such {COLLECTIONS[collection][0]}: '{object_id}'")
+            raise SandboxError(
+                404, f"No such {COLLECTIONS[collection][0]}: '{object_id}'", "resource_missing", "id"
+            )
         return obj
 
     def _new_id(self, prefix: str) -> str:

@@ -1,15 +1,17 @@
 """Zendesk stand-in state: tickets, users and organizations in change order, for the incremental export.
 
 Each object has a change position ``(updated second, change sequence)``; every change moves it to the end.
-An export cursor is an opaque token for a position, so resuming from ``after_cursor`` never skips or repeats a
-change. Deletes follow Zendesk: a ticket gets ``status: "deleted"``, a user ``active: false``, an organization
-a ``deleted_at``; all of them stay in the export.
+An export cursor is an opaque token for a position and a direction, so resuming from ``after_cursor`` never
+skips or repeats a change, and ``before_cursor`` walks back through the earlier ones. Deletes follow Zendesk:
+a ticket gets ``status: "deleted"``, a user ``active: false``, an organization a ``deleted_at``; all of them
+stay in the export, while the show endpoints no longer find deleted tickets and organizations.
 """
 
 from __future__ import annotations
 
 import base64
 import bisect
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from interaction_pipeline.sandbox.state import SANDBOX_ZENDESK_EMAIL, SANDBOX_ZENDESK_TOKEN, Clock
@@ -28,17 +30,29 @@ def parse_iso(value: str) -> int:
     return int(datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp())
 
 
-def encode_cursor(position: tuple[int, int]) -> str:
-    return base64.urlsafe_b64encode(f"{position[0]}:{position[1]}".encode()).decode().rstrip("=")
+def encode_cursor(position: tuple[int, int], backwards: bool = False) -> str:
+    """An opaque cursor: the changes after ``position``, or with ``backwards`` the ones before it."""
+    text = f"{'b' if backwards else 'a'}:{position[0]}:{position[1]}"
+    return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[int, int]:
+def decode_cursor(cursor: str) -> tuple[tuple[int, int], bool]:
     try:
         text = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        updated, seq = text.split(":")
-        return int(updated), int(seq)
+        direction, updated, seq = text.split(":")
+        if direction not in ("a", "b"):
+            raise ValueError(direction)
+        return (int(updated), int(seq)), direction == "b"
     except (ValueError, UnicodeDecodeError) as failure:
         raise SandboxError(400, "invalid cursor") from failure
+
+
+@dataclass(frozen=True)
+class ExportPage:
+    items: list[dict]
+    after_cursor: str
+    before_cursor: str | None  # None when nothing changed before the page
+    end_of_stream: bool
 
 
 class ZendeskStore:
@@ -106,25 +120,38 @@ class ZendeskStore:
         return self.update(collection, object_id, marks[collection])
 
     # -- incremental export --------------------------------------------------------------------------------
-    def export(self, collection: str, start_time: int | None, cursor: str | None, per_page: int):
-        """(items, after position, end_of_stream) for one page of the cursor-based export."""
+    def export(
+        self, collection: str, start_time: int | None, cursor: str | None, per_page: int
+    ) -> ExportPage:
+        """One page of the cursor-based export, from ``start_time`` or either way from a cursor."""
         changes = self.changes[collection]
+        backwards = False
         if cursor is not None:
-            after = decode_cursor(cursor)
-            start = bisect.bisect_right(changes, (after[0], after[1], float("inf")))
+            position, backwards = decode_cursor(cursor)
         else:
-            after = (int(start_time or 0), -1)
-            start = bisect.bisect_left(changes, (after[0], -1, -1))
+            position = (int(start_time or 0), -1)
+        if backwards:
+            # The `per_page` changes just before the position, still in change order.
+            stop = bisect.bisect_left(changes, position)
+            start = max(0, stop - per_page)
+        else:
+            start = bisect.bisect_right(changes, (position[0], position[1], float("inf")))
+            stop = min(len(changes), start + per_page)
         cutoff = int(self.clock.now()) - FRESHNESS_EXCLUSION_SECONDS
         end = start
-        while end < len(changes) and end - start < per_page and changes[end][0] <= cutoff:
+        while end < stop and changes[end][0] <= cutoff:
             end += 1
         objects = self.objects[collection]
         items = [objects[key[2]] for key in changes[start:end]]
-        if end > start:
-            after = changes[end - 1][:2]
-        end_of_stream = end >= len(changes) or changes[end][0] > cutoff
-        return items, after, end_of_stream
+        after = changes[end - 1][:2] if end > start else position
+        before = changes[start][:2] if end > start else position
+        return ExportPage(
+            items=items,
+            after_cursor=encode_cursor(after),
+            before_cursor=encode_cursor(before, backwards=True) if start > 0 else None,
+            # Going backwards, the changes after the page are still to come.
+            end_of_stream=not backwards and (end >= len(changes) or changes[end][0] > cutoff),
+        )
 
     def export_by_time(self, collection: str, start_time: int, per_page: int):
         """(items, end_time, end_of_stream) for the time-based export: changes at ``start_time`` or later."""
@@ -144,6 +171,13 @@ class ZendeskStore:
         if collection not in self.objects:
             raise SandboxError(404, f"unknown Zendesk collection {collection!r}")
         return self.objects[collection]
+
+    def show(self, collection: str, object_id: int) -> dict:
+        """One object as the show endpoint returns it; deleted tickets and organizations are not found."""
+        obj = self._get(collection, object_id)
+        if obj.get("status") == "deleted" or obj.get("deleted_at"):
+            raise SandboxError(404, "RecordNotFound")
+        return {key: value for key, value in obj.items() if key != "generated_timestamp"}
 
     def _get(self, collection: str, object_id) -> dict:
         obj = self._collection(collection).get(int(object_id))

@@ -3,9 +3,11 @@
 ``survey_response.created`` and ``survey_response.updated`` carry the response (``id``, ``person`` with
 ``id``/``email``/``name``, ``survey_type``, ``score``, ``comment``, ``permalink``, ``created_at``,
 ``updated_at``, ``person_properties``, ``notes``, ``tags``, ``additional_answers``); ``unsubscribe.created``
-keeps its own name (Delighted's webhooks reference). Responses become Segment's Delighted source event
-``Survey Question Answered``. Delighted's person id is Delighted's own, so it is the ``anonymousId`` and the
-email finds the person, as ``context.traits.delighted_person_id`` does in Segment's source.
+keeps its own name, its ``event_data`` read as Delighted's unsubscribe object (``person_id``, ``email``,
+``unsubscribed_at``) (Delighted's webhooks and unsubscribes references). Responses become Segment's
+Delighted source event ``Survey Question Answered``. Delighted's person id is Delighted's own, so it is
+the ``anonymousId`` and the email finds the person, as ``context.traits.delighted_person_id`` does in
+Segment's source.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ def to_message(event: object) -> dict:
         raise Invalid("missing_event_type", "a Delighted event needs an event_type")
     data = event.get("event_data") if isinstance(event.get("event_data"), dict) else {}
     person = data.get("person") if isinstance(data.get("person"), dict) else {}
+    person = person or {"id": data.get("person_id"), "email": data.get("email")}
     survey_type = text(data.get("survey_type"))
     properties = {
         "survey_tool": "Delighted",
@@ -48,7 +51,7 @@ def to_message(event: object) -> dict:
         "updated": event_type == "survey_response.updated" or None,
     }
     moment = data.get("updated_at") if event_type == "survey_response.updated" else None
-    moment = moment or data.get("created_at") or person.get("created_at")
+    moment = moment or data.get("created_at") or data.get("unsubscribed_at")
     person_id = text(person.get("id"))
     message = track(
         KIND,

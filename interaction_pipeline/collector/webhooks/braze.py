@@ -16,8 +16,8 @@ from interaction_pipeline.collector.webhooks.common import (
     Invalid,
     content_id,
     from_epoch,
+    identifier,
     require_object,
-    text,
     track,
 )
 from interaction_pipeline.collector.webhooks.partner import Partner, events_array
@@ -83,7 +83,7 @@ EVENT_NAMES = {
 def _properties(raw: dict) -> tuple[dict, str | None]:
     """Braze's event properties under the names Braze's Segment export uses, and the recipient email."""
     properties = dict(raw)
-    email = text(properties.pop("email_address", None))
+    email = identifier(properties.pop("email_address", None))
     if "url" in properties and "link_url" not in properties:
         properties["link_url"] = properties.pop("url")
     if "machine_open" in properties:
@@ -94,25 +94,27 @@ def _properties(raw: dict) -> tuple[dict, str | None]:
 
 def to_message(event: object) -> dict:
     event = require_object(event, KIND)
-    event_type = text(event.get("event_type"))
+    event_type = identifier(event.get("event_type"))
     if event_type is None:
         raise Invalid("missing_event_type", "a Braze event needs an event_type")
-    user = event.get("user") if isinstance(event.get("user"), dict) else {}
-    raw_properties = event.get("properties") if isinstance(event.get("properties"), dict) else {}
-    properties, email = _properties(raw_properties)
+    user = event.get("user")
+    user = user if isinstance(user, dict) else {}
+    raw_properties = event.get("properties")
+    properties, email = _properties(raw_properties if isinstance(raw_properties, dict) else {})
     context = {}
-    if text(user.get("timezone")):
-        context["timezone"] = user["timezone"]
-    if text(user.get("device_id")):
-        context["device"] = {"id": user["device_id"]}
+    timezone, device = identifier(user.get("timezone")), identifier(user.get("device_id"))
+    if timezone:
+        context["timezone"] = timezone
+    if device:
+        context["device"] = {"id": device}
     return track(
         KIND,
         EVENT_NAMES.get(event_type, event_type),
-        text(event.get("id")) or content_id(event),
+        identifier(event.get("id")) or content_id(event),
         from_epoch(event.get("time"), field="time"),
         event,
-        user_id=text(user.get("external_user_id")),
-        anonymous_id=text(user.get("user_id")),
+        user_id=identifier(user.get("external_user_id")),
+        anonymous_id=identifier(user.get("user_id")),
         email=email,
         properties=properties,
         context=context,

@@ -15,13 +15,12 @@ import orjson
 from interaction_pipeline.collector.auth import webhook_key
 from interaction_pipeline.collector.body import BodyError, read_body
 from interaction_pipeline.collector.committer import Overloaded
-from interaction_pipeline.collector.enrichment import Arrival, InvalidTimestamp, enrich
+from interaction_pipeline.collector.enrichment import Arrival
 from interaction_pipeline.collector.refusals import Refusal, refuse
 from interaction_pipeline.collector.rejects import encode_lines, reject_record
 from interaction_pipeline.collector.responses import error_body, send_json
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
-from interaction_pipeline.collector.validation import problem
-from interaction_pipeline.collector.webhooks.common import Invalid
+from interaction_pipeline.collector.webhooks.common import Invalid, stamp
 from interaction_pipeline.collector.webhooks.partner import EnvelopeError
 from interaction_pipeline.collector.webhooks.partners import PARTNERS
 from interaction_pipeline.collector.webhooks.signatures import VERIFIERS
@@ -119,18 +118,15 @@ class WebhookEndpoint:
     async def _accept(self, send, path: str, arrival: Arrival, partner, events: list) -> None:
         accepted, lines, rejects, errors = [], [], [], []
         for index, event in enumerate(events):
+            # The mappings build valid track messages with canonical timestamps, so the Tracking API's
+            # per-message validation and clock-skew correction have nothing to do here.
             try:
-                message = partner.to_message(event)
-                found = problem(message)
-                if found is None:
-                    enriched = enrich(message, arrival)
-                    lines.append(orjson.dumps(enriched))
-                    accepted.append(enriched)
-                    continue
+                message = stamp(partner.to_message(event), arrival)
+                lines.append(orjson.dumps(message))
+                accepted.append(message)
+                continue
             except Invalid as invalid:
                 found = (invalid.code, invalid.reason)
-            except InvalidTimestamp as invalid:
-                found = (invalid.code, str(invalid))
             except orjson.JSONEncodeError:
                 found = TOO_DEEP
             code, reason = found

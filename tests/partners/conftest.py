@@ -47,6 +47,10 @@ class WebhookCollector:
             self.server.should_exit = True
             self.thread.join(timeout=15)
 
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
     def post(self, kind: str, payload, auth: str | None = "bearer", headers: dict | None = None) -> Response:
         """POST to /webhooks/<kind>, the key sent as ``auth`` says: bearer, basic, bare or path."""
         body = payload if isinstance(payload, bytes) else orjson.dumps(payload)

@@ -109,3 +109,19 @@ def test_rejected_events_reach_the_warehouse_rejects_table_with_their_reason(web
     with load_warehouse(webhook_collector.home) as connection:
         found = connection.execute("select code, source_name from raw_events.rejects").fetchall()
     assert found == [("no_user_anon_id", "braze-prod")]
+
+
+def test_the_debugger_shows_webhook_events_per_source_with_the_partners_event(webhook_collector):
+    import http.client
+
+    webhook_collector.post("braze", {"events": [GOOD]})
+    webhook_collector.post("customerio", customerio_events.cases()[6].event, auth="path")
+    connection = http.client.HTTPConnection("127.0.0.1", webhook_collector.port, timeout=5)
+    connection.request("GET", "/debugger/api/sources")
+    sources = {s["name"]: s for s in orjson.loads(connection.getresponse().read())["sources"]}
+    assert sources["braze-prod"]["endpoint"] == "/webhooks/braze"
+    assert sources["braze-prod"]["events"] == {"Email Delivered": 1}
+    assert sources["customerio-prod"]["events"] == {"Email Opened": 1}
+    connection.request("GET", "/debugger/api/events?source=customerio-prod")
+    [shown] = orjson.loads(connection.getresponse().read())["events"]
+    assert shown["message"]["context"]["partner_event"]["metric"] == "opened"

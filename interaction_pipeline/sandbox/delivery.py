@@ -66,6 +66,18 @@ def backoff(attempt: int, response: requests.Response | None, cap: float = 30.0)
     return random.uniform(0, min(cap, 0.1 * 2**attempt))
 
 
+def retry_server_errors(request: Request, response: requests.Response | None) -> Retry | Drop | None:
+    """The policy of partners that post one event per request: 2xx is delivered; no answer, 429 and 5xx are
+    retried; any other answer is final for that event."""
+    if response is None:
+        return Retry("timeout or network error")
+    if 200 <= response.status_code < 300:
+        return None
+    if response.status_code == 429 or response.status_code >= 500:
+        return Retry(f"HTTP {response.status_code}")
+    return Drop(f"HTTP {response.status_code}")
+
+
 class Deliverer:
     """``threads`` workers draining one queue of requests; ``deliver`` blocks until all are settled."""
 

@@ -16,21 +16,14 @@ from interaction_pipeline.collector.webhooks.common import (
     text,
     track,
 )
-from interaction_pipeline.collector.webhooks.partner import EnvelopeError, Partner
+from interaction_pipeline.collector.webhooks.partner import Partner, events_array
 
 KIND = "statsig"
 
 
 def unpack(payload: object, max_events: int) -> list:
-    events = payload.get("data") if isinstance(payload, dict) else payload
-    if not isinstance(events, list):
-        raise EnvelopeError(
-            400, "invalid_batch", "the body must be a JSON array of events or {'data': [...]}"
-        )
-    if len(events) > max_events:
-        message = f"the batch has {len(events):,} events; the limit is {max_events:,} per request"
-        raise EnvelopeError(413, "batch_too_large", message)
-    return events
+    """Runtime events come as a bare array, config changes as ``{"data": [...]}``."""
+    return events_array({"data": payload} if isinstance(payload, list) else payload, max_events, key="data")
 
 
 def to_message(event: object) -> dict:

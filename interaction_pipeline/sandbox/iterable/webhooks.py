@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 import orjson
 
-from interaction_pipeline.sandbox.delivery import Deliverer, Drop, Request, Retry
+from interaction_pipeline.sandbox.delivery import Deliverer, Request, retry_server_errors
 
 
 class SystemWebhooks:
@@ -17,21 +17,11 @@ class SystemWebhooks:
         self.url = f"{collector_url.rstrip('/')}/webhooks/iterable"
         self.headers = {"Content-Type": "application/json", "Authorization": f"Bearer {key}"}
         self.source = source
-        self.deliverer = Deliverer(self.decide, threads=threads)
+        self.deliverer = Deliverer(retry_server_errors, threads=threads)
 
     def requests(self, events: Iterable[dict]) -> Iterator[Request]:
         for event in events:
             yield Request(self.url, orjson.dumps(event), self.headers, 1, self.source)
-
-    @staticmethod
-    def decide(request: Request, response) -> Retry | Drop | None:
-        if response is None:
-            return Retry("network error")
-        if 200 <= response.status_code < 300:
-            return None
-        if response.status_code == 429 or response.status_code >= 500:
-            return Retry(f"HTTP {response.status_code}")
-        return Drop(f"HTTP {response.status_code}")
 
     def deliver(self, events: Iterable[dict], on_progress=None):
         return self.deliverer.deliver(self.requests(events), on_progress)

@@ -23,7 +23,7 @@ NOW = datetime(2026, 11, 29, tzinfo=UTC)
 def _generation(size: int) -> list[dict]:
     story = generate_story(seed=42, size=size, now=NOW)
     started = time.perf_counter()
-    events = [message for _, message in story.events()]
+    events = [event for _, event in story.events()]
     generated = time.perf_counter() - started
     started = time.perf_counter()
     for message in events:
@@ -50,21 +50,21 @@ def _generation(size: int) -> list[dict]:
 
 def _delivery(size: int) -> list[dict]:
     from interaction_pipeline.demo.processes import free_port, start_cli_server
-    from interaction_pipeline.demo.sender import send_events
-    from interaction_pipeline.demo.sources import ensure_sources
+    from interaction_pipeline.demo.sources import ensure_signing_keys, ensure_sources
+    from interaction_pipeline.demo.webhooks import send_story_events
 
     story = generate_story(seed=42, size=size, now=NOW)
     with tempfile.TemporaryDirectory() as home:
         previous = settings.env(settings.HOME_VARIABLE)
         os.environ[settings.HOME_VARIABLE] = home
         try:
-            keys = ensure_sources(story.sources)
+            keys, signing_keys = ensure_sources(story.sources), ensure_signing_keys(story.sources)
             collector = start_cli_server(
                 "collector", [], free_port(), "/health", Path(home) / "collector.log"
             )
             try:
                 started = time.perf_counter()
-                report = send_events(collector.url, keys, story.events(), senders=4)
+                report = send_story_events(story, collector.url, keys, signing_keys, senders=4)
                 elapsed = time.perf_counter() - started
             finally:
                 collector.stop()

@@ -12,10 +12,11 @@ SOURCE_COMMANDS = {
     "list": "interaction_pipeline.collector.registry_commands:list_sources",
     "rotate": "interaction_pipeline.collector.registry_commands:rotate",
     "revoke": "interaction_pipeline.collector.registry_commands:revoke",
+    "secret": "interaction_pipeline.collector.registry_commands:secret",
     "sync": "interaction_pipeline.sources.commands:sync",
 }
 
 
 @click.group(cls=LazyGroup, lazy_commands=SOURCE_COMMANDS)
 def sources() -> None:
-    """Event sources (create, list, rotate, revoke write keys) and object-source syncs."""
+    """Event sources (create, list, rotate, revoke write keys; partner signing secrets) and object syncs."""

@@ -1,5 +1,6 @@
-"""The collector as a Starlette app: the Tracking API routes, /health, the debugger, and a lifespan that
-recovers crashed segments, runs the group-commit writer and closes the open segments on shutdown."""
+"""The collector as a Starlette app: the Tracking API routes, the partner webhooks, /health, the debugger,
+and a lifespan that recovers crashed segments, runs the group-commit writer and closes the open segments on
+shutdown."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from interaction_pipeline.collector.live_view import LiveView
 from interaction_pipeline.collector.recovery import recover_spool
 from interaction_pipeline.collector.registry import Registry
 from interaction_pipeline.collector.spool import SpoolStream, fsync_directory
+from interaction_pipeline.collector.webhooks.endpoint import PREFIX as WEBHOOKS_PREFIX
+from interaction_pipeline.collector.webhooks.endpoint import WebhookEndpoint
 
 logger = logging.getLogger("interaction_pipeline.collector")
 
@@ -103,32 +106,41 @@ def create_app(
             )
 
     endpoints = {f"/v1/{suffix}": IngestEndpoint(state, kind) for suffix, kind in TRACKING_PATHS.items()}
+    webhooks = WebhookEndpoint(state)
     routes = [Route(path, endpoint) for path, endpoint in endpoints.items()]
-    routes += [Route("/health", health), *debugger.routes(state)]
+    routes += [Route(WEBHOOKS_PREFIX + "{rest:path}", webhooks), Route("/health", health)]
+    routes += debugger.routes(state)
     app = Starlette(
         routes=routes,
         lifespan=lifespan,
         exception_handlers={404: not_found, 405: method_not_allowed},
     )
     app.state.collector = state
-    return TrackingFastPath(app, endpoints)
+    return TrackingFastPath(app, endpoints, webhooks)
 
 
 class TrackingFastPath:
-    """Hands Tracking API requests straight to their endpoint, before Starlette's middleware and routing.
+    """Hands Tracking API and webhook requests straight to their endpoint, before Starlette's middleware and
+    routing.
 
     The same endpoints are in the route list, so behaviour is identical; this only takes the per-request
     routing cost off the hot path. Everything else (lifespan, debugger, 404s) goes to the Starlette app.
     """
 
-    def __init__(self, app: Starlette, endpoints: dict[str, IngestEndpoint]) -> None:
+    def __init__(
+        self, app: Starlette, endpoints: dict[str, IngestEndpoint], webhooks: WebhookEndpoint
+    ) -> None:
         self.app = app
         self.endpoints = endpoints
+        self.webhooks = webhooks
         self.state = app.state
 
     async def __call__(self, scope, receive, send) -> None:
         if scope["type"] == "http":
-            endpoint = self.endpoints.get(scope["path"])
+            path = scope["path"]
+            endpoint = self.endpoints.get(path)
             if endpoint is not None:
                 return await endpoint(scope, receive, send)
+            if path.startswith(WEBHOOKS_PREFIX):
+                return await self.webhooks(scope, receive, send)
         await self.app(scope, receive, send)

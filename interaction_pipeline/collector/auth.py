@@ -1,4 +1,6 @@
-"""Where a request carries its write key: HTTP Basic (key as user name) or ``writeKey`` in the body."""
+"""Where a request carries its write key: HTTP Basic (key as user name), ``writeKey`` in the body, and for
+partner webhooks also ``Authorization: Bearer <key>``, a bare ``Authorization: <key>`` or the URL's last
+path segment."""
 
 from __future__ import annotations
 
@@ -21,3 +23,22 @@ def write_key_from_authorization(value: bytes | None) -> str | None:
 def write_key_from_body(payload: dict) -> str | None:
     value = payload.get("writeKey")
     return value if isinstance(value, str) and value else None
+
+
+def webhook_key(authorization: bytes | None) -> str | None:
+    """The key in a partner's ``Authorization`` header: Bearer (Braze's token field), Basic, or bare (what
+    Iterable sends for its "Basic" auth type: the token alone)."""
+    if not authorization:
+        return None
+    if authorization[:7].lower() == b"bearer ":
+        token = authorization[7:].strip()
+    elif authorization[:6].lower() == b"basic ":
+        return write_key_from_authorization(authorization)
+    else:
+        token = authorization.strip()
+    if not token or b" " in token:
+        return None
+    try:
+        return token.decode("ascii")
+    except UnicodeDecodeError:
+        return None

@@ -1,4 +1,5 @@
-"""`interaction-pipeline collector [--host H] [--port P]`: serve the Tracking API with uvicorn."""
+"""`interaction-pipeline collector [--host H] [--port P]`: serve the partner webhooks and the Tracking API
+with uvicorn."""
 
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ def tune_garbage_collector() -> None:
     help="Connections served at once; beyond this uvicorn answers 503 (memory stays bounded).",
 )
 def collector(host: str, port: int, limit_concurrency: int) -> None:
-    """Run the Segment-compatible collector (Tracking API, spool writer and debugger)."""
+    """Run the collector: partner webhooks, the Segment Tracking API, the spool writer and the debugger."""
     import uvicorn
 
     from interaction_pipeline.collector.app import create_app

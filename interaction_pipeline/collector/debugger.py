@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from interaction_pipeline.collector.debugger_page import PAGE
+from interaction_pipeline.collector.webhooks.partners import PARTNERS
 
 COOKIE = "ip_debugger_token"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
@@ -84,6 +85,8 @@ def routes(state) -> list[Route]:
                 {
                     "name": source.name,
                     "kind": source.kind,
+                    # Where the source's events arrive: its partner's webhook endpoint, or the Tracking API.
+                    "endpoint": f"/webhooks/{source.kind}" if source.kind in PARTNERS else "/v1",
                     "allowed_origins": source.allowed_origins,
                     "key_ids": [entry["key_id"] for entry in source.write_keys],
                     "accepted": activity.accepted if activity else 0,

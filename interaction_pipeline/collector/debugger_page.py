@@ -103,8 +103,8 @@ async function refreshSources() {
   select.length = 1; events.length = 1;
   const names = new Set();
   for (const source of data.sources) {
-    select.add(new Option(source.name + " (" + source.kind + ") " + source.accepted + " ok / " +
-                          source.rejected + " rejected", source.name));
+    select.add(new Option(source.name + " (" + source.kind + ") via " + source.endpoint + ", " +
+                          source.accepted + " ok / " + source.rejected + " rejected", source.name));
     if (!chosen || chosen === source.name) Object.keys(source.events).forEach((name) => names.add(name));
   }
   [...names].sort().forEach((name) => events.add(new Option(name, name)));

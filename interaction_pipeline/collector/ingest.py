@@ -16,6 +16,7 @@ from interaction_pipeline.collector.body import BodyError, read_body
 from interaction_pipeline.collector.committer import Overloaded
 from interaction_pipeline.collector.config import MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES
 from interaction_pipeline.collector.enrichment import Arrival, InvalidTimestamp, enrich
+from interaction_pipeline.collector.refusals import Refusal, refuse
 from interaction_pipeline.collector.rejects import encode_lines, reject_record
 from interaction_pipeline.collector.responses import error_body, send_json
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
@@ -23,14 +24,6 @@ from interaction_pipeline.collector.validation import problem
 
 logger = logging.getLogger("interaction_pipeline.collector.ingest")
 SUCCESS = orjson.dumps({"success": True})
-
-
-class Refusal(Exception):
-    """A request-level rejection: answered with ``status`` and recorded in the rejects spool."""
-
-    def __init__(self, status: int, code: str, message: str, raw: bytes = b"") -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.raw = status, code, message, raw
 
 
 def _parse(body: bytes) -> dict:
@@ -190,10 +183,4 @@ class IngestEndpoint:
         return await send_json(send, 200, result, headers)
 
     async def _refuse(self, send, scope, received_at, source, headers, refusal) -> None:
-        record = reject_record(received_at, refusal.code, refusal.message, scope["path"], source, refusal.raw)
-        try:
-            await self.state.committer.submit(b"", encode_lines([record]))
-            self.state.live_view.record_rejects([record])
-        except (Overloaded, OSError) as failure:
-            logger.error("could not record a %s reject: %s", refusal.code, failure)
-        await send_json(send, refusal.status, error_body(refusal.code, refusal.message), headers)
+        await refuse(self.state, send, scope["path"], received_at, source, refusal, headers)

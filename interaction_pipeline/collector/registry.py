@@ -4,8 +4,12 @@ A source is ``{name, kind, allowed_origins, write_keys}``. Only SHA-256 digests 
 (a JSON file, replaced atomically), so the file is not a secret. Several keys may be active at once, which
 is how a key is rotated: add a new one, paste it into the partner's UI, revoke the old one.
 
-The collector reads the same file and reloads it when it changes, so ``sources create`` and ``sources
-revoke`` take effect without a restart.
+Partner signing secrets (Customer.io's webhook signing key) cannot be digests: the collector must recompute
+the partner's HMAC with them. They live in a second file beside the registry, ``source_secrets.json``, created
+with mode 0600 and never printed or logged (:mod:`.secrets`).
+
+The collector reads both files and reloads them when they change, so ``sources create``, ``sources revoke``
+and ``sources secret`` take effect without a restart.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from pathlib import Path
 
 import orjson
 
+from interaction_pipeline.collector.secrets import SecretStore, read_secrets, secrets_path, write_secrets
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
 
 logger = logging.getLogger("interaction_pipeline.collector.registry")
@@ -60,6 +65,7 @@ class Source:
     allowed_origins: list[str] = field(default_factory=lambda: ["*"])
     write_keys: list[dict] = field(default_factory=list)
     created_at: str = ""
+    signing_secret_added_at: str | None = None  # the secret itself is in source_secrets.json
 
     def allows_origin(self, origin: str | None) -> bool:
         return origin is None or "*" in self.allowed_origins or origin in self.allowed_origins
@@ -158,6 +164,25 @@ def revoke_key(path: Path, name: str, key_id: str) -> None:
         source.write_keys = remaining
 
 
+def set_signing_secret(path: Path, name: str, secret: str | None) -> None:
+    """Attach a partner's signing secret to a source, or remove it with ``None``.
+
+    The secret goes to the 0600 secrets file; the registry records only when it was added.
+    """
+    if secret is not None and not secret.strip():
+        raise RegistryError("the signing secret is empty")
+    with locked_sources(path) as sources:
+        source = _find(sources, name)
+        secrets = read_secrets(secrets_path(path))
+        if secret is None:
+            secrets.pop(name, None)
+            source.signing_secret_added_at = None
+        else:
+            secrets[name] = secret.strip()
+            source.signing_secret_added_at = _now()
+        write_secrets(secrets_path(path), secrets)
+
+
 class Registry:
     """The collector's read-only view of the registry file, reloaded when the file changes."""
 
@@ -167,6 +192,7 @@ class Registry:
         self._checked_at = 0.0
         self._by_digest: dict[bytes, tuple[bytes, Source]] = {}
         self.sources: list[Source] = []
+        self.secrets = SecretStore(secrets_path(path))
         self.reload_if_changed(force=True)
 
     def reload_if_changed(self, force: bool = False) -> None:
@@ -174,6 +200,7 @@ class Registry:
         if not force and now - self._checked_at < RELOAD_CHECK_SECONDS:
             return
         self._checked_at = now
+        self.secrets.reload_if_changed()
         try:
             stat = self.path.stat()
             signature = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
@@ -207,6 +234,9 @@ class Registry:
         presented = digest(write_key)
         stored, source = self._by_digest.get(presented, (b"", None))
         return source if source is not None and hmac.compare_digest(stored, presented) else None
+
+    def signing_secret(self, source: Source) -> str | None:
+        return self.secrets.get(source.name)
 
     def allows_origin_anywhere(self, origin: str) -> bool:
         """For CORS preflights, which carry no key: is the origin allowed by any source?"""

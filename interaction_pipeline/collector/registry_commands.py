@@ -1,4 +1,5 @@
-"""`interaction-pipeline sources create|list|rotate|revoke`: manage event sources and their write keys."""
+"""`interaction-pipeline sources create|list|rotate|revoke|secret`: event sources, their write keys and
+partner signing secrets."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ from interaction_pipeline.collector.registry import (
     load_sources,
     revoke_key,
     rotate_key,
+    set_signing_secret,
 )
+from interaction_pipeline.collector.webhooks.partners import PARTNERS
+from interaction_pipeline.collector.webhooks.setup import instructions
 
 
 def _registry_path():
@@ -29,12 +33,14 @@ def _registry_path():
     help="Browser origin allowed to send with this key (repeatable; default: any origin).",
 )
 def create(name: str, kind: str, origins: tuple[str, ...]) -> None:
-    """Create an event source and print its write key once (the last line of output)."""
+    """Create an event source, say where it goes in the partner, and print its write key once (last line)."""
     try:
         source, write_key = create_source(_registry_path(), name, kind, list(origins) or None)
     except RegistryError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Created source {source.name} ({source.kind}), key id {source.write_keys[0]['key_id']}.")
+    for line in instructions(source.kind):
+        click.echo(line.replace("sources secret NAME", f"sources secret {source.name}"))
     click.echo("Copy the write key now; it is stored only as a hash and cannot be shown again:")
     click.echo(write_key)
 
@@ -49,7 +55,8 @@ def list_sources() -> None:
     for source in sources:
         key_ids = ", ".join(entry["key_id"] for entry in source.write_keys) or "(no active keys)"
         origins = ", ".join(source.allowed_origins)
-        click.echo(f"{source.name}\tkind={source.kind}\tkeys={key_ids}\torigins={origins}")
+        signed = "\tsigning secret set" if source.signing_secret_added_at else ""
+        click.echo(f"{source.name}\tkind={source.kind}\tkeys={key_ids}\torigins={origins}{signed}")
 
 
 @click.command()
@@ -74,3 +81,47 @@ def revoke(name: str, key_id: str) -> None:
     except RegistryError as error:
         raise click.ClickException(str(error)) from None
     click.echo(f"Revoked key {key_id} of {name}.")
+
+
+@click.command()
+@click.argument("name")
+@click.option(
+    "--from-env",
+    "variable",
+    metavar="VARIABLE",
+    help="Read the secret from this environment variable instead of standard input.",
+)
+@click.option(
+    "--remove", is_flag=True, help="Forget the source's signing secret (requests are then unsigned)."
+)
+def secret(name: str, variable: str | None, remove: bool) -> None:
+    """Attach a partner's signing secret (Customer.io's webhook signing key) to a source.
+
+    The secret is read from standard input (typed hidden, or piped) or from an environment variable named
+    with --from-env, never from the command line, so it stays out of shell history and process lists.
+    """
+    sources = {source.name: source for source in load_sources(_registry_path())}
+    if name not in sources:
+        raise click.ClickException(f"no source named {name!r}")
+    partner = PARTNERS.get(sources[name].kind)
+    if not remove and (partner is None or partner.signature is None):
+        raise click.ClickException(f"{sources[name].kind} sources do not sign their requests")
+    value = None
+    if not remove:
+        value = settings.env(variable) if variable else _secret_from_stdin()
+        if not value:
+            where = f"the environment variable {variable}" if variable else "standard input"
+            raise click.ClickException(f"no secret was given: {where} is empty")
+    try:
+        set_signing_secret(_registry_path(), name, value)
+    except RegistryError as error:
+        raise click.ClickException(str(error)) from None
+    done = "Removed the signing secret of" if remove else "Stored the signing secret for"
+    click.echo(f"{done} {name}; the collector picks it up within a second.")
+
+
+def _secret_from_stdin() -> str:
+    stdin = click.get_text_stream("stdin")
+    if stdin.isatty():
+        return click.prompt("Signing secret", hide_input=True, default="", show_default=False)
+    return stdin.readline().strip()

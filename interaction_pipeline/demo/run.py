@@ -1,4 +1,8 @@
-"""`interaction-pipeline demo` step by step: sandbox, collector, partner events, Dagster, audiences."""
+"""`interaction-pipeline demo` step by step: sandbox, collector, partner events, Dagster, audiences.
+
+Website events go to the Tracking API as a Segment library sends them; the partners that export by webhook
+(Braze, Customer.io) deliver theirs through the sandbox's stand-ins, in their own formats, at the same time.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from interaction_pipeline import settings
 from interaction_pipeline.demo import pipeline, summary
 from interaction_pipeline.demo.processes import free_port, start_cli_server
-from interaction_pipeline.demo.sender import SendReport, send_events
-from interaction_pipeline.demo.sources import demo_dir, ensure_sources
+from interaction_pipeline.demo.sender import SendReport
+from interaction_pipeline.demo.sources import demo_dir, ensure_signing_keys, ensure_sources
 from interaction_pipeline.demo.story_pin import pinned_story
+from interaction_pipeline.demo.webhooks import send_story_events
 from interaction_pipeline.sandbox.app import seed_from_story
 from interaction_pipeline.sandbox.server import run_sandbox
 
@@ -50,6 +55,7 @@ def sandbox_environment(url: str):
 
 def send_story(story, console: Console, senders: int) -> SendReport:
     write_keys = ensure_sources(story.sources)
+    signing_keys = ensure_signing_keys(story.sources)
     log = demo_dir() / "collector.log"
     collector = start_cli_server("collector", [], free_port(), "/health", log)
     console.print(f"collector on {collector.url} (log: {log})")
@@ -70,9 +76,7 @@ def send_story(story, console: Console, senders: int) -> SendReport:
                 rate = done / max(time.monotonic() - started, 1e-6)
                 progress.update(task, advance=count, rate=f"{rate:,.0f} events/s")
 
-            report = send_events(
-                collector.url, write_keys, story.events(), senders=senders, on_progress=advance
-            )
+            report = send_story_events(story, collector.url, write_keys, signing_keys, senders, advance)
             progress.update(task, total=progress.tasks[0].completed)
     finally:
         code = collector.stop()

@@ -14,11 +14,12 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import orjson
 import requests
+
+from interaction_pipeline.sandbox.delivery import DeliveryReport
 
 BATCH_MAX_MESSAGES = 500
 BATCH_MAX_BYTES = 475_000
@@ -26,13 +27,8 @@ RETRYABLE = frozenset({408, 410, 429, 460, 500, 502, 503, 504})
 MAX_ATTEMPTS = 10
 
 
-@dataclass
-class SendReport:
-    sent: Counter = field(default_factory=Counter)  # source -> messages accepted
-    failed: Counter = field(default_factory=Counter)  # source -> messages refused for good
-    requests: int = 0
-    retries: int = 0
-    errors: list[str] = field(default_factory=list)
+# What was accepted and refused per source; the same report the partner stand-ins fill.
+SendReport = DeliveryReport
 
 
 def batches(events: Iterable[tuple[str, dict]]) -> Iterable[tuple[str, list[bytes]]]:

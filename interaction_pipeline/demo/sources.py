@@ -9,6 +9,7 @@ the demo again never creates duplicate sources.
 from __future__ import annotations
 
 import json
+import secrets
 from pathlib import Path
 
 from interaction_pipeline import settings
@@ -45,3 +46,23 @@ def ensure_sources(sources: list[tuple[str, str]]) -> dict[str, str]:
     keys_path.write_text(json.dumps(write_keys, indent=2))
     keys_path.chmod(0o600)
     return write_keys
+
+
+def ensure_signing_keys(sources: list[tuple[str, str]]) -> dict[str, str]:
+    """Give every source whose partner signs its webhooks (Customer.io) a signing key, as a user would paste
+    Customer.io's into ``sources secret``; return ``{name: signing key}`` for the partner stand-ins."""
+    from interaction_pipeline.collector.webhooks.partners import PARTNERS
+
+    registry_path = settings.paths().sources_registry
+    keys_path = demo_dir() / "signing_keys.json"
+    known = _known_keys(keys_path)
+    signing_keys = {}
+    for name, kind in sources:
+        partner = PARTNERS.get(kind)
+        if partner is None or partner.signature is None:
+            continue
+        signing_keys[name] = known.get(name) or secrets.token_hex(32)
+        registry.set_signing_secret(registry_path, name, signing_keys[name])
+    keys_path.write_text(json.dumps(signing_keys, indent=2))
+    keys_path.chmod(0o600)
+    return signing_keys

@@ -1,4 +1,5 @@
-"""Braze Currents events for one person: email, push and in-app, as Braze streams them to Segment.
+"""Braze Currents events for one person: email, push and in-app, as Braze's Custom Currents Export posts
+them (``{event_type, id, time, user, properties}``; the collector maps them to Segment's names).
 
 Rates per delivered email: about 97% delivered, 12% machine opens (Apple/Google prefetch,
 ``machine_open: true``), human opens driven by the person's reading habit (about a quarter overall), clicks on
@@ -16,13 +17,28 @@ from interaction_pipeline.story.people import Profile
 from interaction_pipeline.story.website import LIBRARY, SHOP, order_completed
 
 Emit = Callable[[float, dict], dict]
-Sent = tuple[str, dict]  # (source name, message)
-INTEGRATION = {"name": "braze", "version": "1.0.0"}
+Sent = tuple[str, dict]  # (source name, message or partner event)
 PREFETCH_AGENT = "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko)"
 READER_AGENTS = (
     "Mozilla/5.0 (iPhone; CPU iPhone OS 17_5 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148",
     "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 Chrome/126.0 Safari/537.36",
 )
+
+
+def braze_id(profile: Profile) -> str:
+    """Braze's own 24-hex user id for the person (the ``user.user_id`` of every Currents event)."""
+    return f"{0x65A1F0C2:08x}{profile.index:016x}"
+
+
+def currents_event(event_id: str, moment: float, event_type: str, profile: Profile, properties: dict) -> dict:
+    """One Currents event; times are whole Unix seconds, as Braze sends them."""
+    return {
+        "event_type": event_type,
+        "id": event_id,
+        "time": int(moment),
+        "user": {"user_id": braze_id(profile), "external_user_id": profile.user_id, "timezone": "Etc/UTC"},
+        "properties": properties,
+    }
 
 
 def _properties(campaign: Campaign, variation: tuple[str, str]) -> dict:
@@ -37,73 +53,62 @@ def _properties(campaign: Campaign, variation: tuple[str, str]) -> dict:
     }
 
 
-def braze_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit) -> Iterator[Sent]:
+def braze_events(
+    rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit, next_id: Callable[[], str]
+) -> Iterator[Sent]:
     """All Braze events of one person, plus the website visits and orders their email clicks lead to."""
-    context = {"traits": {"email": profile.email}, "integration": INTEGRATION}
     orders = 100  # order numbers after the ones placed while browsing
 
-    def track(moment: float, event: str, properties: dict) -> Sent:
-        return "braze", emit(
-            moment,
-            {
-                "type": "track",
-                "event": event,
-                "userId": profile.user_id,
-                "properties": properties,
-                "context": context,
-            },
-        )
+    def track(moment: float, event_type: str, properties: dict) -> Sent:
+        if event_type.startswith("users.messages.email."):
+            properties = {**properties, "email_address": profile.email}
+        return "braze", currents_event(next_id(), moment, event_type, profile, properties)
 
     for campaign in catalog.email:
         if campaign.send_time < profile.signup or rng.random() > campaign.reach:
             continue
         base = _properties(campaign, rng.choice(campaign.variations))
         sent = campaign.send_time + rng.uniform(0, 600)
-        yield track(sent, "Email Sent", base)
+        yield track(sent, "users.messages.email.Send", base)
         outcome = rng.random()
         if outcome > 0.97:
-            yield track(sent + 30, "Email Bounced" if outcome > 0.98 else "Email Soft Bounced", base)
+            bounce = "Bounce" if outcome > 0.98 else "SoftBounce"
+            yield track(sent + 30, f"users.messages.email.{bounce}", base)
             continue
         delivered = sent + rng.uniform(2, 120)
-        yield track(delivered, "Email Delivered", base)
+        yield track(delivered, "users.messages.email.Delivery", base)
         if rng.random() < 0.12:
             yield track(
                 delivered + rng.uniform(1, 60),
-                "Email Opened",
-                {**base, "machine_open": True, "user_agent": PREFETCH_AGENT},
+                "users.messages.email.Open",
+                {**base, "machine_open": "true", "user_agent": PREFETCH_AGENT},
             )
         if rng.random() < profile.open_rate:
             opened = delivered + 60 + rng.expovariate(1 / 14_400) % 172_800
-            reader = {**base, "machine_open": None, "user_agent": rng.choice(READER_AGENTS)}
-            yield track(opened, "Email Opened", reader)
+            reader = {**base, "user_agent": rng.choice(READER_AGENTS)}
+            yield track(opened, "users.messages.email.Open", reader)
             if rng.random() < 0.25:
-                yield track(opened + rng.uniform(600, 43_200), "Email Opened", reader)
+                yield track(opened + rng.uniform(600, 43_200), "users.messages.email.Open", reader)
             still_shopping = campaign.send_time < profile.last_active or not profile.drifting
             if still_shopping and rng.random() < profile.click_rate:
                 url = rng.choice(campaign.link_urls)
                 clicked = opened + rng.uniform(3, 300)
                 yield track(
                     clicked,
-                    "Email Link Clicked",
-                    {
-                        **base,
-                        "link_url": url,
-                        "link_id": None,
-                        "link_alias": None,
-                        "user_agent": reader["user_agent"],
-                    },
+                    "users.messages.email.Click",
+                    {**base, "url": url, "user_agent": reader["user_agent"]},
                 )
                 yield "website", _landing(profile, clicked + 2, url, campaign, emit, reader["user_agent"])
                 if rng.random() < 0.25:
                     orders += 1
                     agent = reader["user_agent"]
                     yield "website", order_completed(rng, profile, orders, clicked + 600, emit, agent)
-                    yield track(clicked + 601, "Campaign Converted", base)
+                    yield track(clicked + 601, "users.campaigns.Conversion", base)
         if rng.random() < 0.0035:
-            yield track(delivered + rng.uniform(60, 7200), "Email Unsubscribed", base)
+            yield track(delivered + rng.uniform(60, 7200), "users.messages.email.Unsubscribe", base)
             break
         if rng.random() < 0.0005:
-            yield track(delivered + rng.uniform(60, 7200), "Email Marked As Spam", base)
+            yield track(delivered + rng.uniform(60, 7200), "users.messages.email.MarkAsSpam", base)
     if profile.has_app:
         yield from _push_and_inapp(rng, profile, catalog, track)
 
@@ -135,17 +140,19 @@ def _push_and_inapp(rng: random.Random, profile: Profile, catalog: Catalog, trac
             continue
         base = _properties(campaign, campaign.variations[0])
         sent = campaign.send_time + rng.uniform(0, 300)
-        yield track(sent, "Push Notification Sent", base)
+        yield track(sent, "users.messages.pushnotification.Send", base)
         outcome = rng.random()
         if outcome < 0.03:
-            yield track(sent + 5, "Push Notification Bounced", base)
+            yield track(sent + 5, "users.messages.pushnotification.Bounce", base)
         elif outcome < 0.11 and (campaign.send_time < profile.last_active or not profile.drifting):
-            yield track(sent + rng.uniform(10, 3600), "Push Notification Tapped", {**base, "action": "Open"})
+            yield track(sent + rng.uniform(10, 3600), "users.messages.pushnotification.Open", base)
     for campaign in catalog.inapp:
         if not campaign.send_time < profile.last_active or rng.random() > campaign.reach:
             continue
         base = _properties(campaign, campaign.variations[0])
         viewed = min(campaign.send_time + rng.uniform(0, 5) * 86_400, profile.last_active)
-        yield track(viewed, "In-App Message Viewed", base)
+        yield track(viewed, "users.messages.inappmessage.Impression", base)
         if rng.random() < 0.15:
-            yield track(viewed + rng.uniform(1, 20), "In-App Message Clicked", {**base, "button_id": "0"})
+            yield track(
+                viewed + rng.uniform(1, 20), "users.messages.inappmessage.Click", {**base, "button_id": "0"}
+            )

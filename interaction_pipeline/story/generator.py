@@ -37,6 +37,8 @@ from interaction_pipeline.story.timeline import segment_time, to_epoch
 from interaction_pipeline.story.website import website_events
 
 # (source name, kind) of every event source the story sends through; the kind names the partner tool.
+# Sources in WEBHOOK_SOURCES yield their partner's native webhook events; the others Segment messages.
+WEBHOOK_SOURCES = frozenset({"braze", "customerio"})
 SOURCES = (
     ("website", "website"),
     ("braze", "braze"),
@@ -85,10 +87,11 @@ class Story:
             yield make_profile(self.seed, index, self.size, self.epoch_now)
 
     def events(self) -> Iterator[tuple[str, dict]]:
-        """Every event as ``(source name, Segment message)``, person by person (not in time order).
+        """Every event as ``(source name, event)``, person by person (not in time order).
 
-        Each message carries a stable ``messageId``, a historical ``timestamp`` and ``userId`` and/or
-        ``anonymousId`` exactly as that partner would send them.
+        For a source in ``WEBHOOK_SOURCES`` the event is the partner's own webhook event (with its stable
+        event id), for the others a Segment message with a stable ``messageId``; each has a historical time
+        and the ids exactly as that partner would send them.
         """
         for profile in self.profiles():
             yield from self.person_events(profile)
@@ -96,11 +99,11 @@ class Story:
     def person_events(self, profile: Profile) -> Iterator[tuple[str, dict]]:
         catalog = self.catalog
         rng = profile_rng(self.seed, profile.index, salt=3)
-        emit = _emitter(f"{self.seed:x}-{profile.index:x}-")
+        emit, next_id = _emitter(f"{self.seed:x}-{profile.index:x}-")
         for message in website_events(rng, profile, emit):
             yield "website", message
-        yield from braze_events(rng, profile, catalog, emit)
-        yield from customerio_events(rng, profile, catalog, emit)
+        yield from braze_events(rng, profile, catalog, emit, next_id)
+        yield from customerio_events(rng, profile, catalog, next_id)
         yield from chatlio_events(rng, profile, catalog, emit)
         yield from delighted_events(rng, profile, emit)
         yield from statsig_events(rng, profile, catalog, emit)
@@ -160,15 +163,19 @@ class Story:
 
 
 def _emitter(prefix: str):
-    """Stamp a message with its stable ``messageId`` and its ``timestamp``."""
+    """``emit`` stamps a message with its stable ``messageId`` and ``timestamp``; ``next_id`` gives a partner
+    event its stable id. Both draw from one counter, so no two events of a person share an id."""
     counter = itertools.count()
 
+    def next_id() -> str:
+        return f"{prefix}{next(counter):x}"
+
     def emit(moment: float, message: dict) -> dict:
-        message["messageId"] = f"{prefix}{next(counter):x}"
+        message["messageId"] = next_id()
         message["timestamp"] = segment_time(moment)
         return message
 
-    return emit
+    return emit, next_id
 
 
 def generate_story(seed: int = 42, size: int = 5000, now: datetime | None = None) -> Story:

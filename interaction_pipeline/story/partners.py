@@ -1,7 +1,8 @@
 """The other partner tools: Customer.io (a second brand), Chatlio live chat, Delighted surveys, Statsig.
 
-Customer.io knows some recipients only by email: for them it sends the email, as stored, in ``anonymousId``
-and no ``userId``, as its Segment source documents.
+Customer.io events are its reporting webhooks (``{event_id, object_type, metric, timestamp, data}``). It knows
+some recipients only by email: their events carry no ``customer_id``, only the email, which the collector then
+uses as ``anonymousId``, as Segment's Customer.io source does.
 """
 
 from __future__ import annotations
@@ -17,46 +18,56 @@ Sent = tuple[str, dict]
 SURVEY_QUESTION = "How likely are you to recommend Roastery Shop to a friend?"
 
 
-def customerio_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit) -> Iterator[Sent]:
-    """The second brand's newsletter: delivered, opened, clicked, unsubscribed (no "sent" in this source)."""
+def customerio_events(
+    rng: random.Random, profile: Profile, catalog: Catalog, next_id: Callable[[], str]
+) -> Iterator[Sent]:
+    """The second brand's newsletter: delivered, opened, clicked, unsubscribed (its "sent" is not ticked)."""
     if rng.random() > 0.4:
         return
-    ids = {"anonymousId": profile.email} if profile.customerio_by_email else {"userId": profile.user_id}
-    context = {"traits": {"email": profile.email}, "integration": {"name": "customer.io", "version": "1.0.0"}}
+    person = {"identifiers": {"email": profile.email}}
+    if not profile.customerio_by_email:
+        person = {
+            "customer_id": profile.user_id,
+            "identifiers": {"id": profile.user_id, "email": profile.email},
+        }
     for number, campaign in enumerate(catalog.customerio):
         if campaign.send_time < profile.signup or rng.random() > campaign.reach:
             continue
-        base = {
-            "email_id": f"{campaign.campaign_id}-{profile.index}-{number}",
-            "email_subject": campaign.subject,
-            "campaign_id": campaign.campaign_id,
-            "campaign_name": campaign.campaign_name,
+        data = {
+            **person,
+            "campaign_id": int(campaign.campaign_id),
+            "action_id": 1,
+            "delivery_id": f"{campaign.campaign_id}-{profile.index}-{number}",
+            "recipient": profile.email,
+            "subject": campaign.subject,
         }
 
-        def track(moment: float, event: str, properties: dict = base) -> Sent:
-            return "customerio", emit(
-                moment, {"type": "track", "event": event, **ids, "properties": properties, "context": context}
-            )
+        def event(moment: float, metric: str, extra: dict | None = None, data: dict = data) -> Sent:
+            payload = {
+                "event_id": next_id(),
+                "object_type": "email",
+                "metric": metric,
+                "timestamp": int(moment),
+                "data": {**data, **(extra or {})},
+            }
+            return "customerio", payload
 
         delivered = campaign.send_time + rng.uniform(5, 900)
         if rng.random() > 0.97:
-            yield track(delivered, "Email Bounced")
+            yield event(delivered, "bounced", {"failure_message": "550 5.1.1 mailbox unavailable"})
             continue
-        yield track(delivered, "Email Delivered")
+        yield event(delivered, "delivered")
         if rng.random() < profile.open_rate:
             opened = delivered + 60 + rng.expovariate(1 / 7200) % 172_800
-            yield track(opened, "Email Opened")
+            yield event(opened, "opened")
             if not profile.drifting and rng.random() < profile.click_rate:
-                yield track(
-                    opened + rng.uniform(3, 300),
-                    "Email Link Clicked",
-                    {**base, "link_id": "1", "link_url": campaign.link_urls[0]},
-                )
+                click = {"href": campaign.link_urls[0], "link_id": 1}
+                yield event(opened + rng.uniform(3, 300), "clicked", click)
         if rng.random() < 0.003:
-            yield track(delivered + 3600, "Email Unsubscribed")
+            yield event(delivered + 3600, "unsubscribed")
             return
         if rng.random() < 0.0005:
-            yield track(delivered + 3600, "Email Marked as Spam")
+            yield event(delivered + 3600, "spammed")
 
 
 def chatlio_events(rng: random.Random, profile: Profile, catalog: Catalog, emit: Emit) -> Iterator[Sent]:

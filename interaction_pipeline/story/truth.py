@@ -35,6 +35,7 @@ import bisect
 from collections import Counter, defaultdict
 from datetime import datetime
 
+from interaction_pipeline.story.native import as_fact
 from interaction_pipeline.story.timeline import AUDIENCE_WINDOW_DAYS, DAY, segment_time
 from interaction_pipeline.story.zendesk import UNRESOLVED
 
@@ -64,7 +65,8 @@ def compute_ground_truth(story) -> dict:
     visits: list[tuple] = []  # (user, anon, timestamp)
     orders: list[tuple] = []  # (user, anon, timestamp)
     names: dict[str, str] = {}
-    for source, message in story.events():
+    for source, event in story.events():
+        message = as_fact(source, event)
         by_source[source] += 1
         kind, event = message["type"], message.get("event")
         user, anon, moment = message.get("userId"), message.get("anonymousId"), message["timestamp"]

@@ -3,33 +3,17 @@
 from __future__ import annotations
 
 import http.client
-import socket
-import threading
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 import pytest
-import uvicorn
+from fixtures.live_server import Response, free_port, read_spool_lines, start_server
 
 from interaction_pipeline import settings
 from interaction_pipeline.collector.app import create_app
 from interaction_pipeline.collector.config import CollectorConfig
 from interaction_pipeline.collector.registry import create_source
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def read_spool_lines(directory: Path, include_open: bool = False) -> list[dict]:
-    """Every line of every segment under a spool directory, oldest segment first."""
-    patterns = ["*/*.ndjson", "*/*.ndjson.open"] if include_open else ["*/*.ndjson"]
-    paths = sorted(path for pattern in patterns for path in directory.glob(pattern))
-    return [orjson.loads(line) for path in paths for line in path.read_bytes().splitlines() if line]
 
 
 def read_spooled_messages(home: Path, include_open: bool = False) -> list[dict]:
@@ -38,16 +22,6 @@ def read_spooled_messages(home: Path, include_open: bool = False) -> list[dict]:
 
 def read_spooled_rejects(home: Path, include_open: bool = False) -> list[dict]:
     return read_spool_lines(home / "spool" / "rejects", include_open)
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict
-    body: bytes
-
-    def json(self):
-        return orjson.loads(self.body)
 
 
 @dataclass
@@ -111,18 +85,6 @@ def _fault_hook(faults: list):
         return faults.pop(0) if faults else None
 
     return hook
-
-
-def start_server(app, port: int):
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the collector did not start")
-        time.sleep(0.01)
-    return server, thread
 
 
 @pytest.fixture

@@ -5,49 +5,17 @@ from __future__ import annotations
 import base64
 import http.client
 import itertools
-import os
 import random
 import signal
-import subprocess
-import sys
 import threading
 import time
 
 import orjson
 import pytest
-
-from interaction_pipeline import settings
+from fixtures.collector_process import CollectorProcess
+from fixtures.live_server import free_port
 
 pytestmark = pytest.mark.slow
-
-
-class Collector:
-    """The real `interaction-pipeline collector` command in a subprocess."""
-
-    def __init__(self, port: int, log_path) -> None:
-        self.port = port
-        self.log_path = log_path
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child process
-        command = [sys.executable, "-m", "interaction_pipeline.cli", "collector", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=settings.child_environment(), stdout=log, stderr=log)
-        log.close()
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=1)
-                connection.request("GET", "/health")
-                if connection.getresponse().status == 200:
-                    return
-            except OSError:
-                time.sleep(0.05)
-        raise RuntimeError("the collector did not start: " + self.log_path.read_text())
-
-    def kill(self, signal_number: int) -> None:
-        os.kill(self.process.pid, signal_number)
-        self.process.wait(timeout=30)
 
 
 class Sender(threading.Thread):
@@ -80,19 +48,11 @@ class Sender(threading.Thread):
                 time.sleep(0.01)
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def test_kill_minus_nine_ten_times_loses_no_acknowledged_message(
     pipeline_home, source_key, spool_reader, tmp_path
 ):
     log_path = tmp_path / "collector.log"
-    collector = Collector(_free_port(), log_path)
+    collector = CollectorProcess(free_port(), log_path)
     sender = Sender(collector.port, source_key)
     collector.start()
     sender.start()

@@ -25,7 +25,8 @@ def _shell_commands(prefix: str) -> list[str]:
     return [line.split("  #")[0].strip() for line in text.splitlines() if line.startswith(prefix)]
 
 
-def test_the_documented_source_commands_work(pipeline_home):
+def test_the_documented_source_commands_work(pipeline_home, monkeypatch):
+    monkeypatch.setenv("CIO_WEBHOOK_SIGNING_KEY", "signing-key-from-the-customerio-webhook-page")
     commands = _shell_commands("interaction-pipeline sources")
     assert len(commands) >= 5
     for command in commands:

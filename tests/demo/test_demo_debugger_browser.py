@@ -7,8 +7,8 @@ import re
 import pytest
 
 from interaction_pipeline.demo.processes import free_port, start_cli_server
-from interaction_pipeline.demo.sender import send_events
-from interaction_pipeline.demo.sources import ensure_sources
+from interaction_pipeline.demo.sources import ensure_signing_keys, ensure_sources
+from interaction_pipeline.demo.webhooks import send_story_events
 from interaction_pipeline.story.generator import generate_story
 
 pytestmark = pytest.mark.slow
@@ -16,10 +16,10 @@ pytestmark = pytest.mark.slow
 
 def test_debugger_page_renders_sources_and_events_sent_by_the_partners(pipeline_home, rendered_dom):
     story = generate_story(seed=3, size=20)
-    keys = ensure_sources(story.sources)
+    keys, signing_keys = ensure_sources(story.sources), ensure_signing_keys(story.sources)
     collector = start_cli_server("collector", [], free_port(), "/health", pipeline_home / "collector.log")
     try:
-        report = send_events(collector.url, keys, story.events(), senders=2)
+        report = send_story_events(story, collector.url, keys, signing_keys, senders=2)
         assert not report.failed and sum(report.sent.values()) > 500
         dom = rendered_dom(f"{collector.url}/debugger", budget_ms=8000)
     finally:

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from interaction_pipeline.story.generator import OBJECT_COLLECTIONS, generate_story
+from interaction_pipeline.story.generator import OBJECT_COLLECTIONS, WEBHOOK_SOURCES, generate_story
 from interaction_pipeline.story.timeline import segment_time
 
 NOW = datetime(2026, 11, 29, 9, 0, tzinfo=UTC)
@@ -40,10 +40,11 @@ def test_another_seed_gives_another_story(events):
 
 
 def test_every_message_has_a_unique_id_an_identity_and_a_timestamp_in_the_last_year(events):
-    ids = [message["messageId"] for _, message in events]
+    segment = [message for source, message in events if source not in WEBHOOK_SOURCES]
+    ids = [message["messageId"] for message in segment]
     assert len(ids) == len(set(ids))
     oldest, newest = segment_time((NOW - timedelta(days=365)).timestamp()), segment_time(NOW.timestamp())
-    for _, message in events:
+    for message in segment:
         assert message.get("userId") or message.get("anonymousId")
         assert oldest <= message["timestamp"] <= newest
         assert message["type"] in {"track", "identify", "page"}
@@ -57,10 +58,33 @@ def test_every_source_sends_and_the_average_person_has_dozens_of_events(story, e
     assert 40 <= len(events) / story.size <= 120
 
 
+def test_partner_webhook_events_have_unique_ids_the_partners_shape_and_a_time_in_the_last_year(events):
+    oldest, newest = (NOW - timedelta(days=365)).timestamp(), NOW.timestamp()
+    braze = [event for source, event in events if source == "braze"]
+    customerio = [event for source, event in events if source == "customerio"]
+    assert len({event["id"] for event in braze}) == len(braze)
+    assert len({event["event_id"] for event in customerio}) == len(customerio)
+    for event in braze:
+        assert set(event) == {"event_type", "id", "time", "user", "properties"}
+        assert event["user"]["external_user_id"] and event["user"]["user_id"]
+        assert oldest <= event["time"] <= newest
+    for event in customerio:
+        assert {event["object_type"], event["metric"]} <= {
+            "email",
+            "delivered",
+            "opened",
+            "clicked",
+            "bounced",
+            "unsubscribed",
+            "spammed",
+        }
+        assert oldest <= event["timestamp"] <= newest
+
+
 def test_braze_email_events_carry_campaign_properties_and_the_recipient_email(events):
-    braze_email = [m for source, m in events if source == "braze" and m["event"].startswith("Email")]
-    for message in braze_email:
-        properties = message["properties"]
+    braze_email = [e for source, e in events if source == "braze" and ".email." in e["event_type"]]
+    for event in braze_email:
+        properties = event["properties"]
         for key in (
             "campaign_id",
             "campaign_name",
@@ -70,9 +94,9 @@ def test_braze_email_events_carry_campaign_properties_and_the_recipient_email(ev
             "app_id",
         ):
             assert properties[key]
-        assert "@" in message["context"]["traits"]["email"]
-    opens = [m for m in braze_email if m["event"] == "Email Opened"]
-    machine = [m for m in opens if m["properties"]["machine_open"] is True]
+        assert "@" in properties["email_address"]
+    opens = [e for e in braze_email if e["event_type"] == "users.messages.email.Open"]
+    machine = [e for e in opens if e["properties"].get("machine_open") == "true"]
     assert 0 < len(machine) < len(opens)
 
 
@@ -88,11 +112,11 @@ def test_email_rates_look_like_real_campaigns(truth):
         assert campaign["sent"] >= campaign["delivered"] >= campaign["opened"] >= campaign["clicked"]
 
 
-def test_customerio_sends_the_email_as_anonymous_id_when_it_has_no_user_id(events):
-    customerio = [m for source, m in events if source == "customerio"]
-    by_email = [m for m in customerio if "userId" not in m]
-    assert by_email and all(m["anonymousId"] == m["context"]["traits"]["email"] for m in by_email)
-    assert any("userId" in m for m in customerio)
+def test_customerio_names_some_recipients_by_email_only(events):
+    customerio = [event["data"] for source, event in events if source == "customerio"]
+    by_email = [data for data in customerio if "customer_id" not in data]
+    assert by_email and all(data["recipient"] == data["identifiers"]["email"] for data in by_email)
+    assert any("customer_id" in data for data in customerio)
 
 
 def test_visitors_browse_anonymously_before_they_identify_with_mixed_case_emails(events):
@@ -105,7 +129,7 @@ def test_visitors_browse_anonymously_before_they_identify_with_mixed_case_emails
 
 
 def test_partner_events_follow_their_specs(events):
-    names = {(source, m.get("event")) for source, m in events}
+    names = {(source, m.get("event")) for source, m in events if source not in WEBHOOK_SOURCES}
     assert ("chatlio", "Live Chat Conversation Started") in names
     assert ("delighted", "Survey Question Answered") in names
     assert ("statsig", "statsig::experiment_exposure") in names
@@ -154,8 +178,9 @@ def test_reengagement_members_neither_visited_nor_bought_in_the_window(events, t
     members = set(truth["audiences"]["reengagement"]["user_ids"])
     recent = {
         m.get("userId")
-        for _, m in events
-        if (m["type"] == "page" or m.get("event") == "Order Completed")
+        for source, m in events
+        if source not in WEBHOOK_SOURCES
+        and (m["type"] == "page" or m.get("event") == "Order Completed")
         and m["timestamp"] >= truth["window_start"]
     }
     assert not members & recent

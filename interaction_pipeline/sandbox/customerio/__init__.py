@@ -1,0 +1,1 @@
+"""Customer.io stand-in: its reporting webhooks, delivered to the collector."""

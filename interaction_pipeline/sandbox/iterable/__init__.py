@@ -1,0 +1,1 @@
+"""Iterable stand-in: its system webhooks, delivered to the collector."""

@@ -8,7 +8,9 @@ one variable.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,3 +90,17 @@ def child_environment() -> dict[str, str]:
     result[WAREHOUSE_VARIABLE] = str(current.warehouse)
     result["DAGSTER_HOME"] = str(current.dagster_home)
     return result
+
+
+@contextlib.contextmanager
+def overridden(name: str, value: str) -> Iterator[None]:
+    """Set one setting for this process and the processes it starts until the block ends."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous

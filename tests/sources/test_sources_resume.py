@@ -13,7 +13,8 @@ from sources_helpers import FAST_HTTP, assert_table_matches_sandbox, cursors
 
 from interaction_pipeline import settings
 from interaction_pipeline.sandbox.salesforce.store import format_stamp
-from interaction_pipeline.sources.sync import build_client, configured_endpoint, sync_collection
+from interaction_pipeline.sources.endpoints import build_client, configured_endpoint
+from interaction_pipeline.sources.sync import sync_collection
 from interaction_pipeline.warehouse import object_store
 
 pytestmark = pytest.mark.slow
@@ -32,7 +33,7 @@ def kill_after(pages: int):
 
 
 def run(warehouse, source: str, collection: str, progress=None):
-    client = build_client(source, configured_endpoint(source), FAST_HTTP)
+    client = build_client(configured_endpoint(source), FAST_HTTP)
     kwargs = {"progress": progress} if progress else {}
     return sync_collection(warehouse, source, collection, client, "sandbox", **kwargs)
 

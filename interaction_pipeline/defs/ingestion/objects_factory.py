@@ -10,7 +10,7 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
-from interaction_pipeline.sources.config import check_sandbox
+from interaction_pipeline.sources.endpoints import check_sandbox
 from interaction_pipeline.sources.http import SourceAuthError, SourcePermissionError
 from interaction_pipeline.sources.report import SyncReport
 from interaction_pipeline.sources.sync import COLLECTIONS, sync_collection
@@ -74,10 +74,10 @@ def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
     def sync_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         vendor = getattr(context.resources, source)
         warehouse: DuckDBResource = context.resources.warehouse
-        endpoint_config = vendor.endpoint()
-        endpoint = endpoint_config.endpoint
-        if endpoint == "sandbox":
-            check_sandbox(source, endpoint_config.base_url)
+        resolved = vendor.endpoint()
+        endpoint = resolved.mode
+        if resolved.uses_sandbox:
+            check_sandbox(resolved, vendor.env)
 
         def log_progress(report: SyncReport) -> None:
             if report.pages % 20 == 1:

@@ -19,14 +19,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from interaction_pipeline.partners import SANDBOX_WEBHOOK_SECRET
 from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
-
-SANDBOX_SECRET = "sandbox"
 
 
 @dataclass
 class WebhookStore:
-    secret: str = SANDBOX_SECRET
+    secret: str = SANDBOX_WEBHOOK_SECRET
     seen: set[str] = field(default_factory=set)
     events: dict[str, int] = field(default_factory=dict)
     members: dict[str, dict[str, bool]] = field(default_factory=dict)
@@ -61,7 +60,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
         return JSONResponse({"success": True})
 
     async def settings(request: Request) -> JSONResponse:
-        store.secret = (await request.json()).get("secret", SANDBOX_SECRET)
+        store.secret = (await request.json()).get("secret", SANDBOX_WEBHOOK_SECRET)
         return JSONResponse({"ok": True})
 
     async def show(request: Request) -> JSONResponse:

@@ -19,6 +19,8 @@ WAREHOUSE_VARIABLE = "INTERACTION_PIPELINE_WAREHOUSE"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# Where `dbt parse` writes the manifest; the DbtProject in defs/transform reads the same file.
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 INSTANCE_CONFIG = Path(__file__).resolve().parent / "dagster.yaml"
 
 

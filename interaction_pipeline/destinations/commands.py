@@ -8,6 +8,7 @@ or writing the warehouse (it opens it read-only).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 import duckdb
@@ -15,21 +16,18 @@ from rich.console import Console
 from rich.table import Table
 
 from interaction_pipeline import settings
+from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
 from interaction_pipeline.partners import IncompleteCredentials
 
 
-def _plan(manifest: str | None):
-    from pathlib import Path
-
-    from interaction_pipeline.defs.activation.audience_targets import load_plan
-
-    return load_plan(Path(manifest) if manifest else None)
+def _plan(manifest: str | None) -> ActivationPlan:
+    return load_plan(Path(manifest) if manifest else settings.DBT_MANIFEST)
 
 
 MANIFEST_OPTION = click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False),
-    help="A dbt manifest.json (default: the project's).",
+    help="A dbt manifest.json (default: the project's, written by dbt parse or dbt build).",
 )
 
 
@@ -118,7 +116,7 @@ def preview(name: str, destination: str | None, sample: int, as_json: bool, mani
     targets = [t for t in plan.targets if t.audience is spec and destination in (None, t.destination)]
     if not targets:
         raise click.ClickException(f"audience {spec.name} has no destination {destination!r}")
-    suppressions = plan.suppressions() if spec.purpose == "marketing" else []
+    suppressions = plan.suppressions_for(spec)
     results = []
     with _connect() as conn:
         for target in targets:

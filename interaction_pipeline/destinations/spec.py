@@ -7,9 +7,7 @@ unit the sync engine and the Dagster assets work on.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 DESTINATIONS = ("meta", "google_ads", "braze", "webhook", "file")
@@ -85,10 +83,6 @@ def audiences_from_manifest(manifest: dict[str, Any]) -> list[AudienceSpec]:
             )
         )
     return sorted(specs, key=lambda spec: spec.name)
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def sync_targets(specs: list[AudienceSpec]) -> list[SyncTarget]:

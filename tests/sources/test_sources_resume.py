@@ -132,11 +132,11 @@ def test_a_failure_between_rows_and_cursor_rolls_back_both(sandbox, warehouse, m
     real_write_cursor = object_store.write_cursor
     calls = []
 
-    def failing_write_cursor(conn, spec, cursor):
+    def failing_write_cursor(conn, table, cursor):
         calls.append(cursor)
         if len(calls) == 2:
             raise Killed("crash inside the transaction")
-        real_write_cursor(conn, spec, cursor)
+        real_write_cursor(conn, table, cursor)
 
     monkeypatch.setattr(object_store, "write_cursor", failing_write_cursor)
     with pytest.raises(Killed):

@@ -11,7 +11,8 @@ import dagster as dg
 from interaction_pipeline.defs.activation.keys import ActivationKeys
 from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
-from interaction_pipeline.destinations.engine import SyncOutcome, sync_target
+from interaction_pipeline.destinations.engine import sync_target
+from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 
 GUARD_DESCRIPTIONS = {

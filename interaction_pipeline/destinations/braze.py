@@ -1,4 +1,7 @@
-"""Braze: suppression through the email blocklist, or subscription state through /users/track (§7.4).
+"""Braze: suppression through the email blocklist, or subscription state through /users/track.
+
+https://www.braze.com/docs/api/endpoints/email/post_blocklist/ and
+https://www.braze.com/docs/api/endpoints/user_data/post_user_track/
 
 Chosen per audience with `braze: {mode: blocklist}` (default) or `{mode: subscription}`:
 

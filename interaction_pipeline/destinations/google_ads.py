@@ -1,4 +1,6 @@
-"""Google Ads Customer Match through offline user data jobs (vendor-apis.md §7.2).
+"""Google Ads Customer Match through offline user data jobs.
+
+https://developers.google.com/google-ads/api/docs/remarketing/audience-segments/customer-match/get-started
 
 A change is one job per action: create the job for the user list (with the consent declared in the audience's
 destination options), `addOperations` in calls of at most 10,000 identifiers (at most 20 per user) with

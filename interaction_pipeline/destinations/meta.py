@@ -1,4 +1,6 @@
-"""Meta Custom Audiences: add, remove and replace hashed members (vendor-apis.md §7.1).
+"""Meta Custom Audiences: add, remove and replace hashed members.
+
+https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
 
 `POST /{audience_id}/users` adds and `DELETE` removes, with `payload={schema, data}`, at most 10,000 rows per
 request. A change that spans several requests runs in one session (`session_id`, `batch_seq`,

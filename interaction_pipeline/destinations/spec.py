@@ -12,7 +12,8 @@ from typing import Any
 
 DESTINATIONS = ("meta", "google_ads", "braze", "webhook", "file")
 PURPOSES = ("marketing", "suppression")
-# Ad platforms do not match small lists reliably and Segment refuses them below 100 (vendor-apis.md §7).
+# Ad platforms do not match small lists reliably, and Segment refuses them below 100:
+# https://www.twilio.com/docs/segment/connections/destinations/catalog/personas-facebook-custom-audiences
 DEFAULT_MIN_SIZE = {"meta": 100, "google_ads": 100}
 
 

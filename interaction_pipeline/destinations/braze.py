@@ -25,8 +25,9 @@ import time
 import duckdb
 
 from interaction_pipeline.destinations.base import BatchResult, OutRow
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 
 BLOCKLIST_PER_CALL = 50
 TRACK_OBJECTS_PER_CALL = 75

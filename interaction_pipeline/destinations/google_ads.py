@@ -19,9 +19,10 @@ import duckdb
 import requests
 
 from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
 
 IDENTIFIERS_PER_CALL = 10_000

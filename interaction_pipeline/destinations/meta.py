@@ -18,9 +18,10 @@ import orjson
 import requests
 
 from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.payloads import meta_schema
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
 
 MAX_ROWS_PER_REQUEST = 10_000

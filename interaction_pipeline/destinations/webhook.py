@@ -22,8 +22,9 @@ import duckdb
 import orjson
 
 from interaction_pipeline.destinations.base import BatchResult, OutRow
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 
 MEMBERS_PER_REQUEST = 100
 

@@ -7,9 +7,9 @@ from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.braze import BrazeDestination
 from interaction_pipeline.destinations.engine import sync_target
-from interaction_pipeline.destinations.http import RetryPolicy
+from interaction_pipeline.http_client import RetryPolicy
 
-FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def braze(url: str, timeout: float = 5.0) -> BrazeDestination:

@@ -7,11 +7,11 @@ from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
-from interaction_pipeline.destinations.http import RetryPolicy
 from interaction_pipeline.destinations.meta import MetaDestination
+from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.sandbox.destination_apps import destinations_app, serve_in_thread
 
-FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=2, backoff=0.01, backoff_max=0.05)
 
 
 def test_a_lost_meta_audience_is_recreated_with_everyone(warehouse):

@@ -100,8 +100,12 @@ def describe(attempt: RequestHistory) -> str:
 
 
 def _retried_by_urllib3(response: requests.Response) -> list[str]:
-    retries = getattr(response.raw, "retries", None)
-    return [describe(attempt) for attempt in (retries.history if retries else ())]
+    """The attempts urllib3 retried, before redirects (``requests`` follows those itself) and after."""
+    reasons = []
+    for hop in [*response.history, response]:
+        retries = getattr(hop.raw, "retries", None)
+        reasons += [describe(attempt) for attempt in (retries.history if retries else ())]
+    return reasons
 
 
 def _json_problem(response: requests.Response) -> tuple[Any, str | None]:
@@ -181,7 +185,7 @@ class RetryingSession:
             finally:
                 self.stats.seconds_waiting += time.perf_counter() - started
             retried = _retried_by_urllib3(response)
-            self.stats.requests += 1 + len(retried)
+            self.stats.requests += 1 + len(response.history) + len(retried)
             reasons += retried
             if not response.ok:
                 # urllib3 has had its tries at the statuses it retries; only the caller knows the others.

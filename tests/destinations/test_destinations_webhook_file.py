@@ -34,11 +34,11 @@ def test_signature_is_hmac_sha256_of_the_body():
 def test_webhook_sends_identify_and_entered_then_exited_and_survives_faults(sandbox_url, warehouse):
     target = make_target("webhook", name="hooked")
     rules = [
-        {"path_contains": "/audiences", "status": 429, "retry_after": 0, "times": 1},
-        {"path_contains": "/audiences", "status": 500, "times": 1},
-        {"path_contains": "/audiences", "delay": 0.6, "times": 1},
+        {"prefix": "/webhook", "path_contains": "/audiences", "status": 429, "retry_after": 0, "times": 1},
+        {"prefix": "/webhook", "path_contains": "/audiences", "status": 500, "times": 1},
+        {"prefix": "/webhook", "path_contains": "/audiences", "delay": 0.6, "times": 1},
     ]
-    requests.post(f"{sandbox_url}/webhook/_sandbox/faults", json={"rules": rules}, timeout=5)
+    requests.post(f"{sandbox_url}/_sandbox/faults", json={"rules": rules}, timeout=5).raise_for_status()
     outcome = sync_target(warehouse, target, webhook(sandbox_url, timeout=0.3))
     assert (outcome.added, outcome.failed, outcome.counts["messages_sent"]) == (150, 0, 300)
     assert received(sandbox_url)["audiences"]["hooked"] == sorted(f"u{i}" for i in range(150))

@@ -63,7 +63,10 @@ class HttpSender:
 
         ``retry_if`` marks answers the vendor means as transient although their status says otherwise.
         """
-        url = path if path.startswith("http") else f"{self.base_url}/{path.lstrip('/')}"
+        if path.startswith("http") or not path:
+            url = path or self.base_url  # the webhook posts to its URL exactly as configured
+        else:
+            url = f"{self.base_url}/{path.lstrip('/')}"
         transient = (lambda response: _reason(response) if retry_if(response) else None) if retry_if else None
         try:
             answer = self.http.send(method, url, retry_if=transient, **kwargs)

@@ -89,3 +89,11 @@ def test_an_identifier_change_is_one_identify_not_an_exit_and_an_entry(sandbox_u
     assert (outcome.added, outcome.removed, outcome.counts["messages_sent"]) == (1, 0, 1)
     after = received(sandbox_url)
     assert after["events"] == before and "u5" in after["audiences"]["moved"]
+
+
+def test_the_webhook_posts_to_its_url_exactly_as_configured(httpserver, warehouse):
+    httpserver.expect_request("/hooks/audiences", method="POST").respond_with_json({"success": True})
+    destination = WebhookDestination(httpserver.url_for("/hooks/audiences"), "secret", policy=FAST)
+    outcome = sync_target(warehouse, make_target("webhook", name="exact"), destination)
+    assert (outcome.added, outcome.failed) == (150, 0)
+    assert {request.path for request, _ in httpserver.log} == {"/hooks/audiences"}

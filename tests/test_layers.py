@@ -5,6 +5,7 @@ above it."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -109,3 +110,17 @@ def test_the_check_sees_imports_inside_functions_and_relative_ones(tmp_path):
         "def late():\n    from ..sandbox import server\n    import interaction_pipeline.defs.resources\n"
     )
     assert sorted(name for _, name in imported(module, root)) == ["defs", "partners", "sandbox"]
+
+
+def test_the_architecture_page_lists_every_package_and_the_same_layers():
+    page = (settings.PROJECT_ROOT / "docs" / "architecture.md").read_text()
+    packages = page.split("## Packages", 1)[1].split("\n## ", 1)[0]
+    described = {
+        name.removesuffix("/").removesuffix(".py") for name in re.findall(r"^\| `([^`]+)`", packages, re.M)
+    }
+    described |= set(re.findall(r"`(cli_sources)\.py`", packages))
+    assert described == set().union(*LAYERS)
+    table = page.split("## Who may import whom", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\d) [^|]+\| (.+) \|$", table, re.M)
+    documented = {int(number) - 1: set(re.findall(r"`([a-z_]+)`", cells)) for number, cells in rows}
+    assert documented == dict(enumerate(LAYERS))

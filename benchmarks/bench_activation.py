@@ -19,7 +19,7 @@ from interaction_pipeline.destinations import diff
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.meta import MetaDestination
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
-from interaction_pipeline.sandbox.destination_apps import destinations_app, serve_in_thread
+from interaction_pipeline.sandbox.server import run_sandbox
 
 NAME = "activation"
 
@@ -55,7 +55,8 @@ def run(quick: bool) -> list[dict]:
     size = 20_000 if quick else 1_000_000
     label = f"{size:,} members"
     target = _target()
-    with tempfile.TemporaryDirectory() as folder, serve_in_thread(destinations_app()) as url:
+    with tempfile.TemporaryDirectory() as folder, run_sandbox() as sandbox:
+        url = sandbox.url
         conn = duckdb.connect(str(Path(folder) / "warehouse.duckdb"))
         conn.execute("create schema audiences")
         conn.execute(f"create table audiences.aud_bench as {_members_sql(0, size)}")

@@ -6,7 +6,6 @@ those events must spend; delivery runs a real collector process on a temporary h
 
 from __future__ import annotations
 
-import os
 import tempfile
 import time
 from datetime import UTC, datetime
@@ -54,25 +53,15 @@ def _delivery(size: int) -> list[dict]:
     from interaction_pipeline.demo.webhooks import send_story_events
 
     story = generate_story(seed=42, size=size, now=NOW)
-    with tempfile.TemporaryDirectory() as home:
-        previous = settings.env(settings.HOME_VARIABLE)
-        os.environ[settings.HOME_VARIABLE] = home
+    with tempfile.TemporaryDirectory() as home, settings.overridden(settings.HOME_VARIABLE, home):
+        keys, signing_keys = ensure_sources(story.sources), ensure_signing_keys(story.sources)
+        collector = start_cli_server("collector", [], free_port(), "/health", Path(home) / "collector.log")
         try:
-            keys, signing_keys = ensure_sources(story.sources), ensure_signing_keys(story.sources)
-            collector = start_cli_server(
-                "collector", [], free_port(), "/health", Path(home) / "collector.log"
-            )
-            try:
-                started = time.perf_counter()
-                report = send_story_events(story, collector.url, keys, signing_keys, senders=4)
-                elapsed = time.perf_counter() - started
-            finally:
-                collector.stop()
+            started = time.perf_counter()
+            report = send_story_events(story, collector.url, keys, signing_keys, senders=4)
+            elapsed = time.perf_counter() - started
         finally:
-            if previous is None:
-                os.environ.pop(settings.HOME_VARIABLE, None)
-            else:
-                os.environ[settings.HOME_VARIABLE] = previous
+            collector.stop()
     delivered = sum(report.sent.values())
     return [
         {

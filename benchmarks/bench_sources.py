@@ -19,9 +19,9 @@ import requests
 
 from interaction_pipeline.sandbox.server import free_port
 from interaction_pipeline.sources.http import HttpSettings
+from interaction_pipeline.sources.mappings import MAPPINGS
 from interaction_pipeline.sources.stripe import StripeClient
 from interaction_pipeline.sources.sync import sync_collection
-from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.sources.zendesk import ZendeskClient
 from interaction_pipeline.warehouse.object_store import apply_batch, ensure_object_table
 
@@ -142,22 +142,30 @@ def _sync_rows(conn, source: str, collection: str, client, count: int) -> list[d
 
 
 def _store_rows(count: int) -> list[dict]:
-    spec = SPECS["stripe/customers"]
+    mapping = MAPPINGS["stripe/customers"]
     objects = stripe_customers(count)
     conn = duckdb.connect()
-    ensure_object_table(conn, spec)
+    ensure_object_table(conn, mapping.table)
     started = time.perf_counter()
     for start in range(0, count, 100):
-        apply_batch(conn, spec, objects[start : start + 100], [False] * 100, {"page": start})
+        apply_batch(
+            conn,
+            mapping.table,
+            mapping.expressions,
+            objects[start : start + 100],
+            [False] * 100,
+            {"page": start},
+        )
     bulk = count / (time.perf_counter() - started)
-    conn.execute(f"delete from {spec.table}")
+    conn.execute(f"delete from {mapping.table.table}")
     import orjson
 
     rows = [(o["id"], o["email"], o["name"], orjson.dumps(o).decode(), False) for o in objects]
     started = time.perf_counter()
     for start in range(0, count, 100):
         conn.executemany(
-            f"insert or replace into {spec.table} (id, email, name, data, is_deleted) values (?, ?, ?, ?, ?)",
+            f"insert or replace into {mapping.table.table} (id, email, name, data, is_deleted) "
+            "values (?, ?, ?, ?, ?)",
             rows[start : start + 100],
         )
     row_by_row = count / (time.perf_counter() - started)

@@ -16,7 +16,7 @@ COMMANDS = {
     "sandbox": "interaction_pipeline.sandbox.commands:sandbox",
     "audiences": "interaction_pipeline.destinations.commands:audiences",
     "demo": "interaction_pipeline.demo.commands:demo",
-    "report": "interaction_pipeline.demo.commands:report",
+    "report": "interaction_pipeline.reporting.commands:report",
 }
 
 

@@ -21,13 +21,11 @@ import subprocess
 import sys
 import time
 
-from interaction_pipeline import settings
+from interaction_pipeline import partners, settings
 from interaction_pipeline.demo.processes import ChildServer, wait_until_healthy
 from interaction_pipeline.demo.story_pin import recorded_story
 from interaction_pipeline.sandbox.app import seed_from_story
 from interaction_pipeline.sandbox.server import run_sandbox
-
-SANDBOX_URL_VARIABLE = "INTERACTION_PIPELINE_SANDBOX_URL"
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -36,7 +34,7 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--dagster-port", type=int, default=3000)
     parser.add_argument("--collector-port", type=int, default=8088)
-    parser.add_argument("--sandbox-port", type=int, default=8089)
+    parser.add_argument("--sandbox-port", type=int, default=partners.DEFAULT_SANDBOX_PORT)
     return parser.parse_args(argv)
 
 
@@ -109,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
         if story:
             seed_from_story(sandbox.state, story.seed, story.size, story.now)
         environment = settings.child_environment()
-        environment[SANDBOX_URL_VARIABLE] = sandbox.url
+        environment[partners.SANDBOX_URL_VARIABLE] = sandbox.url
         environment["DAGSTER_HOME"] = str(settings.ensure_dagster_home())
         python = sys.executable
         collector = [python, "-m", "interaction_pipeline.cli", "collector", "--port", str(ports["collector"])]

@@ -8,7 +8,9 @@ one variable.
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +19,8 @@ WAREHOUSE_VARIABLE = "INTERACTION_PIPELINE_WAREHOUSE"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
+# Where `dbt parse` writes the manifest; the DbtProject in defs/transform reads the same file.
+DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 INSTANCE_CONFIG = Path(__file__).resolve().parent / "dagster.yaml"
 
 
@@ -88,3 +92,17 @@ def child_environment() -> dict[str, str]:
     result[WAREHOUSE_VARIABLE] = str(current.warehouse)
     result["DAGSTER_HOME"] = str(current.dagster_home)
     return result
+
+
+@contextlib.contextmanager
+def overridden(name: str, value: str) -> Iterator[None]:
+    """Set one setting for this process and the processes it starts until the block ends."""
+    previous = os.environ.get(name)
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = previous

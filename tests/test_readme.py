@@ -7,7 +7,7 @@ import re
 import pytest
 from click.testing import CliRunner
 
-from interaction_pipeline import settings
+from interaction_pipeline import partners, settings
 from interaction_pipeline.cli import main
 
 README = settings.PROJECT_ROOT / "README.md"
@@ -57,7 +57,7 @@ def test_every_relative_link_in_the_readme_resolves():
 def test_every_environment_variable_the_product_reads_is_in_the_settings_table():
     source = "\n".join(path.read_text() for path in PACKAGE.rglob("*.py"))
     read = set(re.findall(r"(?:env|EnvVar)\(\s*\"([A-Z][A-Z0-9_]+)\"", source))
-    read |= {settings.HOME_VARIABLE, settings.WAREHOUSE_VARIABLE}
+    read |= {settings.HOME_VARIABLE, settings.WAREHOUSE_VARIABLE, partners.SANDBOX_URL_VARIABLE}
     table = readme().split("## Settings", 1)[1].split("\n## ", 1)[0]
     first_cells = [row.split("|")[1] for row in table.splitlines() if row.startswith("| `")]
     documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", "\n".join(first_cells)))

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from interaction_pipeline import settings
 
-# Segment's limits (vendor-apis.md §3): counted on the bytes as they stream in and again after gzip.
+# Segment's HTTP Tracking API limits, counted on the bytes as they stream in and again after gzip:
+# https://www.twilio.com/docs/segment/connections/sources/catalog/libraries/server/http-api
 MAX_MESSAGE_BYTES = 32 * 1024
 MAX_REQUEST_BYTES = 500 * 1024
 MAX_BATCH_MESSAGES = 2500

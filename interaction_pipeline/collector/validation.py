@@ -1,4 +1,8 @@
-"""Per-message checks, the ones Segment applies at its edge (vendor-apis.md §1.1 and §3)."""
+"""Per-message checks, the ones Segment applies at its edge.
+
+Common fields: https://www.twilio.com/docs/segment/connections/spec/common; limits:
+https://www.twilio.com/docs/segment/connections/sources/catalog/libraries/server/http-api
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`interaction-pipeline demo` and `interaction-pipeline report`."""
+"""`interaction-pipeline demo`."""
 
 from __future__ import annotations
 
@@ -33,20 +33,3 @@ def demo(size: int, seed: int, senders: int) -> None:
     result = run_demo(seed=seed, size=size, console=Console(file=sys.stdout), senders=senders)
     if not result.success:
         raise SystemExit(1)
-
-
-@click.command()
-@click.option(
-    "--output",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="Where to write the HTML (default: <home>/exports/report.html).",
-)
-def report(output: str | None) -> None:
-    """Write a static HTML report (email funnels, engagement, audiences, sync history) from the warehouse."""
-    from pathlib import Path
-
-    from interaction_pipeline.demo.report import write_report
-
-    path = write_report(Path(output) if output else None)
-    click.echo(f"report written to {path}")

@@ -6,16 +6,14 @@ Website events go to the Tracking API as a Segment library sends them; the partn
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from interaction_pipeline import settings
+from interaction_pipeline import partners, settings
 from interaction_pipeline.demo import pipeline, summary
 from interaction_pipeline.demo.processes import free_port, start_cli_server
 from interaction_pipeline.demo.sender import SendReport
@@ -24,8 +22,6 @@ from interaction_pipeline.demo.story_pin import pinned_story
 from interaction_pipeline.demo.webhooks import send_story_events
 from interaction_pipeline.sandbox.app import seed_from_story
 from interaction_pipeline.sandbox.server import run_sandbox
-
-SANDBOX_URL_VARIABLE = "INTERACTION_PIPELINE_SANDBOX_URL"
 
 
 @dataclass
@@ -37,20 +33,6 @@ class DemoResult:
     @property
     def success(self) -> bool:
         return not self.sent.failed and all(run.ok for run in self.runs)
-
-
-@contextlib.contextmanager
-def sandbox_environment(url: str):
-    """Point every client (in this process and in the processes it starts) at the demo's sandbox."""
-    previous = settings.env(SANDBOX_URL_VARIABLE)
-    os.environ[SANDBOX_URL_VARIABLE] = url
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop(SANDBOX_URL_VARIABLE, None)
-        else:
-            os.environ[SANDBOX_URL_VARIABLE] = previous
 
 
 def send_story(story, console: Console, senders: int) -> SendReport:
@@ -91,7 +73,10 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
         f"[bold]Roastery Shop demo[/]: {size:,} people, seed {seed}, "
         f"story ends {story.now:%Y-%m-%d %H:%M} UTC"
     )
-    with run_sandbox(seed=seed, size=0) as sandbox, sandbox_environment(sandbox.url):
+    with (
+        run_sandbox(seed=seed, size=0) as sandbox,
+        settings.overridden(partners.SANDBOX_URL_VARIABLE, sandbox.url),
+    ):
         seed_from_story(sandbox.state, seed, size, story.now)
         console.print(f"sandbox (Stripe, Zendesk, Salesforce, Meta, Google Ads, Braze) on {sandbox.url}")
         result = DemoResult(sent=send_story(story, console, senders))

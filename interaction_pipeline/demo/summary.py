@@ -9,45 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from interaction_pipeline.demo import chart_data
 from interaction_pipeline.demo.sender import SendReport
 from interaction_pipeline.demo.verify import verify
+from interaction_pipeline.reporting import chart_data
+from interaction_pipeline.reporting.queries import audience_sizes, connect, events_by_source, tables_in
 
 DESTINATION_VENDORS = ("meta", "google-ads", "braze", "webhook")
-
-
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
-    if not warehouse.exists():
-        return None
-    return duckdb.connect(str(warehouse), read_only=True)
-
-
-def tables_in(connection, schema: str) -> list[str]:
-    rows = connection.execute(
-        "select table_name from information_schema.tables where table_schema = ? order by table_name",
-        [schema],
-    ).fetchall()
-    return [row[0] for row in rows]
-
-
-def events_by_source(connection) -> list[tuple]:
-    return connection.execute("""
-        select source_name, source_kind, count(*) as messages,
-               count(distinct coalesce(user_id, anonymous_id)) as senders_ids,
-               min(timestamp)::date as first_day, max(timestamp)::date as last_day
-        from raw_events.messages group by all order by messages desc
-    """).fetchall()
-
-
-def audience_sizes(connection) -> list[tuple[str, int]]:
-    return [
-        (name, connection.execute(f'select count(*) from audiences."{name}"').fetchone()[0])
-        for name in tables_in(connection, "audiences")
-    ]
 
 
 def destination_deliveries(sandbox) -> dict[str, int]:

@@ -8,18 +8,15 @@ closed for destinations whose changes only take effect then.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import duckdb
 import orjson
 
 from interaction_pipeline.destinations.base import DeliveryError, Destination, OutRow, RemoteListMissing
+from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE, utc_now
-
-if TYPE_CHECKING:
-    from interaction_pipeline.destinations.engine import SyncOutcome
 
 
 @dataclass

@@ -1,4 +1,7 @@
-"""Braze: suppression through the email blocklist, or subscription state through /users/track (§7.4).
+"""Braze: suppression through the email blocklist, or subscription state through /users/track.
+
+https://www.braze.com/docs/api/endpoints/email/post_blocklist/ and
+https://www.braze.com/docs/api/endpoints/user_data/post_user_track/
 
 Chosen per audience with `braze: {mode: blocklist}` (default) or `{mode: subscription}`:
 
@@ -22,8 +25,9 @@ import time
 import duckdb
 
 from interaction_pipeline.destinations.base import BatchResult, OutRow
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 
 BLOCKLIST_PER_CALL = 50
 TRACK_OBJECTS_PER_CALL = 75

@@ -8,6 +8,7 @@ or writing the warehouse (it opens it read-only).
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import click
 import duckdb
@@ -15,20 +16,18 @@ from rich.console import Console
 from rich.table import Table
 
 from interaction_pipeline import settings
+from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
+from interaction_pipeline.partners import IncompleteCredentials
 
 
-def _plan(manifest: str | None):
-    from pathlib import Path
-
-    from interaction_pipeline.defs.activation.audience_targets import load_plan
-
-    return load_plan(Path(manifest) if manifest else None)
+def _plan(manifest: str | None) -> ActivationPlan:
+    return load_plan(Path(manifest) if manifest else settings.DBT_MANIFEST)
 
 
 MANIFEST_OPTION = click.option(
     "--manifest",
     type=click.Path(exists=True, dir_okay=False),
-    help="A dbt manifest.json (default: the project's).",
+    help="A dbt manifest.json (default: the project's, written by dbt parse or dbt build).",
 )
 
 
@@ -105,7 +104,7 @@ def list_audiences(manifest: str | None) -> None:
 @MANIFEST_OPTION
 def preview(name: str, destination: str | None, sample: int, as_json: bool, manifest: str | None) -> None:
     """Dry run of NAME's syncs: adds, removes, guards and sample rows. Sends nothing."""
-    from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS, destination_resources
+    from interaction_pipeline.destinations.clients import configured_destination
     from interaction_pipeline.destinations.engine import sync_target
     from interaction_pipeline.destinations.spec import find_audience
 
@@ -117,21 +116,18 @@ def preview(name: str, destination: str | None, sample: int, as_json: bool, mani
     targets = [t for t in plan.targets if t.audience is spec and destination in (None, t.destination)]
     if not targets:
         raise click.ClickException(f"audience {spec.name} has no destination {destination!r}")
-    resources = destination_resources()
-    suppressions = plan.suppressions() if spec.purpose == "marketing" else []
+    suppressions = plan.suppressions_for(spec)
     results = []
     with _connect() as conn:
         for target in targets:
-            resource = resources[RESOURCE_KEYS[target.destination]].process_config_and_initialize()
+            try:
+                destination, sandbox = configured_destination(target.destination)
+            except IncompleteCredentials as error:
+                raise click.ClickException(str(error)) from error
             outcome = sync_target(
-                conn,
-                target,
-                resource.destination(),
-                suppressions=suppressions,
-                dry_run=True,
-                sample_size=sample,
+                conn, target, destination, suppressions=suppressions, dry_run=True, sample_size=sample
             )
-            results.append((target, outcome, resource.uses_sandbox))
+            results.append((target, outcome, sandbox))
     if as_json:
         click.echo(json.dumps([_as_dict(t, o, s) for t, o, s in results], indent=2, default=str))
         return

@@ -9,7 +9,6 @@ confirmed and the rest is sent again next run. A run with nothing to change make
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 import duckdb
@@ -18,6 +17,8 @@ import orjson
 from interaction_pipeline.destinations import diff, guards
 from interaction_pipeline.destinations.base import DeliveryError, Destination, RemoteListMissing
 from interaction_pipeline.destinations.batches import BatchSender
+from interaction_pipeline.destinations.outcome import SyncOutcome
+from interaction_pipeline.destinations.replace import replace_all
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
 from interaction_pipeline.warehouse.sync_state import (
@@ -26,39 +27,6 @@ from interaction_pipeline.warehouse.sync_state import (
     forget_destination,
     utc_now,
 )
-
-
-@dataclass
-class SyncOutcome:
-    audience: str
-    destination: str
-    sync_id: str
-    endpoint: str
-    dry_run: bool
-    members: int = 0
-    confirmed_before: int = 0
-    to_add: int = 0
-    to_remove: int = 0
-    added: int = 0
-    removed: int = 0
-    failed: int = 0
-    invalid: int = 0
-    refreshed: int = 0
-    requests: int = 0
-    blocked: str | None = None
-    # guard name -> the reason it refused the sync, or None when it passed
-    guards: dict[str, str | None] = field(default_factory=dict)
-    counts: dict[str, int] = field(default_factory=dict)
-    sample_adds: list[Any] = field(default_factory=list)
-    sample_removes: list[Any] = field(default_factory=list)
-
-    def metadata(self) -> dict[str, Any]:
-        result = {
-            key: getattr(self, key)
-            for key in ("members", "added", "removed", "failed", "invalid", "requests", "to_add", "to_remove")
-        }
-        result.update({f"destination_{key}": value for key, value in self.counts.items()})
-        return result
 
 
 def _fail_changed_adds(conn: duckdb.DuckDBPyConnection, failed_remove_batches: list[int]) -> None:
@@ -119,8 +87,6 @@ def _deliver(run: BatchSender, full_replace: bool) -> bool:
             run.log.write("sync", "failed", action="prepare", reason=error.reason, detail=outcome.metadata())
             return False
     if full_replace and destination.supports_replace:
-        from interaction_pipeline.destinations.replace import replace_all
-
         replace_all(run)
     else:
         outcome.removed, failed_removes = run.send_all("remove", "_removes")

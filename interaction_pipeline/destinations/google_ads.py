@@ -1,4 +1,6 @@
-"""Google Ads Customer Match through offline user data jobs (vendor-apis.md §7.2).
+"""Google Ads Customer Match through offline user data jobs.
+
+https://developers.google.com/google-ads/api/docs/remarketing/audience-segments/customer-match/get-started
 
 A change is one job per action: create the job for the user list (with the consent declared in the audience's
 destination options), `addOperations` in calls of at most 10,000 identifiers (at most 20 per user) with
@@ -17,9 +19,10 @@ import duckdb
 import requests
 
 from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
 
 IDENTIFIERS_PER_CALL = 10_000

@@ -1,48 +1,21 @@
-"""HTTP with the retries every destination needs: 429 (honouring Retry-After), 5xx, timeouts.
+"""HTTP for the destinations: `interaction_pipeline.http_client`'s retries, with the destinations' errors.
 
 Adds and removes are idempotent at every destination (adding a member twice is a no-op), so a request that
-timed out is safe to send again. Each retried attempt is returned with its reason so the sync log shows it.
+timed out is safe to send again. Each retried attempt comes back with its reason so the sync log shows it.
 """
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import requests
 
 from interaction_pipeline.destinations.base import DeliveryError
+from interaction_pipeline.http_client import RETRY_STATUSES, GaveUp, RetryingSession, RetryPolicy
 
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    attempts: int = 5
-    base_delay: float = 0.5
-    max_delay: float = 30.0
-
-    def delay(self, attempt: int, response: requests.Response | None) -> float:
-        headers = response.headers if response is not None else {}
-        try:
-            if headers.get("Retry-After") is not None:
-                return min(float(headers["Retry-After"]), self.max_delay)
-            if headers.get("X-RateLimit-Reset") is not None:  # Braze: unix time the window resets
-                return min(max(float(headers["X-RateLimit-Reset"]) - time.time(), 0.0), self.max_delay)
-        except ValueError:
-            pass
-        return min(self.base_delay * (2**attempt), self.max_delay)
-
-
-def _whole_json(response: requests.Response) -> bool:
-    """A 2xx body must parse: a truncated answer says nothing about what the destination accepted."""
-    if not response.content:
-        return True
-    try:
-        response.json()
-    except ValueError:
-        return False
-    return True
+# A server may ask for a long pause; a sync waits at most this long and leaves the rest to the next run.
+DEFAULT_POLICY = RetryPolicy(attempts=5, backoff=0.5, backoff_max=30.0, longest_wait=30.0)
 
 
 def _json_or_empty(response: requests.Response) -> dict:
@@ -53,8 +26,12 @@ def _json_or_empty(response: requests.Response) -> dict:
     return answer if isinstance(answer, dict) else {}
 
 
+def _reason(response: requests.Response) -> str:
+    return f"HTTP {response.status_code}: {response.text[:300]}"
+
+
 class HttpSender:
-    """A session bound to one base URL that counts its requests."""
+    """A retrying session bound to one base URL that counts its requests."""
 
     def __init__(
         self,
@@ -65,11 +42,14 @@ class HttpSender:
         policy: RetryPolicy | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
-        self.session = requests.Session()
+        self.http = RetryingSession(policy or DEFAULT_POLICY, timeout)
+        self.session = self.http.session
         self.session.headers.update(headers)
-        self.timeout = timeout
-        self.policy = policy or RetryPolicy()
-        self.requests = 0
+        self.policy = self.http.policy
+
+    @property
+    def requests(self) -> int:
+        return self.http.stats.requests
 
     def call(
         self,
@@ -79,29 +59,28 @@ class HttpSender:
         retry_if: Callable[[requests.Response], bool] | None = None,
         **kwargs: Any,
     ) -> tuple[requests.Response, list[str]]:
-        """Send until success or a final answer; returns the response and the reasons of retried attempts."""
-        url = path if path.startswith("http") else f"{self.base_url}/{path.lstrip('/')}"
-        retries: list[str] = []
-        for attempt in range(self.policy.attempts):
-            response = None
-            self.requests += 1
-            try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.Timeout as error:
-                reason = f"{type(error).__name__} after {self.timeout}s"
-            except requests.RequestException as error:  # refused, reset, broken chunked body
-                reason = f"connection failed: {type(error).__name__}"
-            else:
-                if response.ok and not _whole_json(response):
-                    reason = f"HTTP {response.status_code} with a truncated or non-JSON body"
-                elif response.ok and not (retry_if and retry_if(response)):
-                    return response, retries
-                else:
-                    reason = f"HTTP {response.status_code}: {response.text[:300]}"
-                    retryable = response.status_code == 429 or response.status_code >= 500
-                    if not retryable and not (retry_if and retry_if(response)):
-                        raise DeliveryError(reason, retries, _json_or_empty(response))
-            retries.append(reason)
-            if attempt + 1 < self.policy.attempts:
-                time.sleep(self.policy.delay(attempt, response))
-        raise DeliveryError(f"gave up after {self.policy.attempts} attempts: {retries[-1]}", retries[:-1])
+        """Send until success or a final answer; returns the response and the reasons of retried attempts.
+
+        ``retry_if`` marks answers the vendor means as transient although their status says otherwise.
+        """
+        if path.startswith("http") or not path:
+            url = path or self.base_url  # the webhook posts to its URL exactly as configured
+        else:
+            url = f"{self.base_url}/{path.lstrip('/')}"
+        transient = (lambda response: _reason(response) if retry_if(response) else None) if retry_if else None
+        try:
+            answer = self.http.send(method, url, retry_if=transient, **kwargs)
+        except GaveUp as failure:
+            reasons = failure.reasons or [str(failure)]
+            raise DeliveryError(
+                f"gave up after {self.policy.attempts} attempts: {reasons[-1]}", reasons[:-1]
+            ) from failure
+        except requests.RequestException as failure:  # a request that cannot be sent at all (a bad URL)
+            raise DeliveryError(f"request failed: {type(failure).__name__}: {failure}") from failure
+        response = answer.response
+        if response.ok:
+            return response, answer.retries
+        if response.status_code in RETRY_STATUSES:
+            reason = f"gave up after {self.policy.attempts} attempts: {_reason(response)}"
+            raise DeliveryError(reason, answer.retries)
+        raise DeliveryError(_reason(response), answer.retries, _json_or_empty(response))

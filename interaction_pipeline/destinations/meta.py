@@ -1,4 +1,6 @@
-"""Meta Custom Audiences: add, remove and replace hashed members (vendor-apis.md §7.1).
+"""Meta Custom Audiences: add, remove and replace hashed members.
+
+https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audiences
 
 `POST /{audience_id}/users` adds and `DELETE` removes, with `payload={schema, data}`, at most 10,000 rows per
 request. A change that spans several requests runs in one session (`session_id`, `batch_seq`,
@@ -16,9 +18,10 @@ import orjson
 import requests
 
 from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.payloads import meta_schema
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
 
 MAX_ROWS_PER_REQUEST = 10_000

@@ -6,12 +6,8 @@ subset: the confirmed state is cleared and the next run sends everyone again as 
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from interaction_pipeline.destinations.batches import BatchSender
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
-
-if TYPE_CHECKING:
-    from interaction_pipeline.destinations.batches import BatchSender
 
 
 def replace_all(run: BatchSender) -> None:

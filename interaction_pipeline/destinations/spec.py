@@ -7,14 +7,13 @@ unit the sync engine and the Dagster assets work on.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 DESTINATIONS = ("meta", "google_ads", "braze", "webhook", "file")
 PURPOSES = ("marketing", "suppression")
-# Ad platforms do not match small lists reliably and Segment refuses them below 100 (vendor-apis.md §7).
+# Ad platforms do not match small lists reliably, and Segment refuses them below 100:
+# https://www.twilio.com/docs/segment/connections/destinations/catalog/personas-facebook-custom-audiences
 DEFAULT_MIN_SIZE = {"meta": 100, "google_ads": 100}
 
 
@@ -85,10 +84,6 @@ def audiences_from_manifest(manifest: dict[str, Any]) -> list[AudienceSpec]:
             )
         )
     return sorted(specs, key=lambda spec: spec.name)
-
-
-def load_manifest(path: Path) -> dict[str, Any]:
-    return json.loads(path.read_text()) if path.exists() else {}
 
 
 def sync_targets(specs: list[AudienceSpec]) -> list[SyncTarget]:

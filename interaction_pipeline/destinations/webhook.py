@@ -1,4 +1,7 @@
-"""Webhook: Segment-style messages for audience changes, signed with HMAC-SHA256 (vendor-apis.md §6.3).
+"""Webhook: Segment-style messages for audience changes, signed with HMAC-SHA256.
+
+The messages are the ones Segment Engage sends event destinations for an audience:
+https://www.twilio.com/docs/segment/engage/using-engage-data
 
 Each member who enters gets an `identify` with the trait `<audience>: true` and a `track` "Audience Entered";
 each member who leaves gets the trait set to false and "Audience Exited". Properties carry `audience_key`,
@@ -19,8 +22,9 @@ import duckdb
 import orjson
 
 from interaction_pipeline.destinations.base import BatchResult, OutRow
-from interaction_pipeline.destinations.http import HttpSender, RetryPolicy
+from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.http_client import RetryPolicy
 
 MEMBERS_PER_REQUEST = 100
 

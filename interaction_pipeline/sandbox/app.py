@@ -5,8 +5,9 @@ the real API has them) and may expose ``attach(state)``, which puts the vendor's
 ``state.vendors[<name>]`` (an object with ``collections/list_objects/create/update/delete/seed`` also gets
 the generic ``/_sandbox/objects/<name>/...`` control endpoints and seeding from the demo story).
 A module may also list ``ROOT_PATHS``, its real paths answered at the sandbox's root too (see ``root_paths``).
-Fault rules are per path prefix and apply to every vendor alike; the ``Date`` header follows the sandbox
-clock so clients can measure horizons against the server's time, as they would against the real API's.
+One set of fault rules applies to every vendor (``faults``), each answering an injected error in its own shape
+when its module defines ``fault_answer``; the ``Date`` header follows the sandbox clock so clients can measure
+horizons against the server's time, as they would against the real API's.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from starlette.routing import Mount
 
 from interaction_pipeline.sandbox import control
 from interaction_pipeline.sandbox.braze import api as braze_api
-from interaction_pipeline.sandbox.faults import FaultMiddleware, Faults
+from interaction_pipeline.sandbox.fault_middleware import FaultMiddleware
+from interaction_pipeline.sandbox.faults import Faults
 from interaction_pipeline.sandbox.google_ads import api as google_ads_api
 from interaction_pipeline.sandbox.meta import api as meta_api
 from interaction_pipeline.sandbox.root_paths import RootPaths
@@ -53,10 +55,13 @@ def create_app(state: SandboxState | None = None, faults: Faults | None = None) 
     app = Starlette(routes=mounts)
     app.state.sandbox = state
     app.state.faults = faults
+    answers = {
+        prefix: module.fault_answer for prefix, module in VENDORS.items() if hasattr(module, "fault_answer")
+    }
     roots = {
         root: f"/{prefix}" for prefix, module in VENDORS.items() for root in getattr(module, "ROOT_PATHS", ())
     }
-    return RootPaths(_ClockAndCounts(FaultMiddleware(app, faults), state), roots)
+    return RootPaths(_ClockAndCounts(FaultMiddleware(app, faults, answers), state), roots)
 
 
 def attach_vendors(state: SandboxState) -> None:

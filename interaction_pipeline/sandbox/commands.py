@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import click
 
-from interaction_pipeline import settings
-
-DEFAULT_PORT = 8089
+from interaction_pipeline import partners
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
-@click.option("--port", default=DEFAULT_PORT, show_default=True, type=int, help="Port to listen on.")
+@click.option(
+    "--port", default=partners.DEFAULT_SANDBOX_PORT, show_default=True, type=int, help="Port to listen on."
+)
 @click.option(
     "--seed", default=42, show_default=True, type=int, help="Seed of the demo story the data comes from."
 )
@@ -59,6 +59,5 @@ def sandbox(
         f"sandbox listening on {scheme}://{host}:{port} "
         f"(control API: {scheme}://{host}:{port}/_sandbox/health)"
     )
-    expected = settings.env("INTERACTION_PIPELINE_SANDBOX_URL", f"http://127.0.0.1:{DEFAULT_PORT}")
-    click.echo(f"clients without credentials call INTERACTION_PIPELINE_SANDBOX_URL={expected}")
+    click.echo(f"clients without credentials call {partners.SANDBOX_URL_VARIABLE}={partners.sandbox_url()}")
     server.run()

@@ -8,8 +8,11 @@
 - ``DELETE /_sandbox/objects/{vendor}/{collection}/{id}`` -> deletes the way the vendor does (Stripe removes,
   or cancels a subscription; Zendesk marks; Salesforce sets ``IsDeleted``)
 - ``GET/POST /_sandbox/clock``  body ``{"advance_seconds": n}`` or ``{"offset_seconds": n}``
-- ``GET/PUT/DELETE /_sandbox/faults``  body ``{"seed": 7, "rules": {"/stripe/v1": {"rate": 0.2,
-  "kinds": ["429", "500", "502", "503", "timeout", "reset", "truncate"], "retry_after": 1, "delay": 3}}}``
+- ``GET/PUT/POST/DELETE /_sandbox/faults``  the fault rules of every vendor (see ``faults``). ``PUT`` replaces
+  them, ``{"seed": 7, "rules": {"/stripe/v1": {"rate": 0.2, "kinds": ["429", "timeout"], "retry_after": 1}}}``
+  (or a list of rules that name their ``prefix``); ``POST`` adds ``{"rules": [{"prefix": "/meta",
+  "path_contains": "/users", "status": 429, "times": 2}]}``; ``DELETE`` removes them all; ``GET`` lists them
+  with how often each kind was injected and every request that got one
 - ``PUT  /_sandbox/rate-limits``                          body ``{"enabled": true}``
 - ``PUT  /_sandbox/permissions``                          body ``{"stripe": ["invoices"]}``: those answer 403
 - ``GET/DELETE /_sandbox/requests``                       request counts per vendor (DELETE resets them)
@@ -82,13 +85,13 @@ def routes(state: SandboxState, faults: Faults) -> list[BaseRoute]:
             if request.method == "PUT":
                 body = await _body(request)
                 faults.configure(body.get("rules", {}), body.get("seed"))
+            elif request.method == "POST":
+                faults.add((await _body(request)).get("rules", []))
             elif request.method == "DELETE":
                 faults.configure({})
-        except (ValueError, TypeError, SandboxError) as failure:
+        except (ValueError, TypeError, AttributeError, SandboxError) as failure:
             return json_response({"code": "invalid", "message": str(failure)}, 400)
-        return json_response(
-            {"rules": {p: r.to_json() for p, r in faults.rules.items()}, "injected": faults.injected}
-        )
+        return json_response(faults.to_json())
 
     async def rate_limits(request: Request):
         body = await _body(request)
@@ -113,7 +116,7 @@ def routes(state: SandboxState, faults: Faults) -> list[BaseRoute]:
         Route("/objects/{vendor}/{collection}", objects, methods=["GET", "POST"]),
         Route("/objects/{vendor}/{collection}/{object_id}", objects, methods=["PATCH", "DELETE"]),
         Route("/clock", clock, methods=["GET", "POST"]),
-        Route("/faults", fault_rules, methods=["GET", "PUT", "DELETE"]),
+        Route("/faults", fault_rules, methods=["GET", "PUT", "POST", "DELETE"]),
         Route("/rate-limits", rate_limits, methods=["PUT"]),
         Route("/permissions", permissions, methods=["PUT"]),
         Route("/requests", requests_seen, methods=["GET", "DELETE"]),

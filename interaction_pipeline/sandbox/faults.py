@@ -1,172 +1,155 @@
-"""Fault injection for every vendor stand-in, configured per path prefix.
+"""Fault injection for every vendor stand-in: one set of rules, applied to every request outside the control
+API (``/_sandbox/...``) by `FaultMiddleware`.
 
-A rule says: for requests whose path starts with ``prefix``, fail ``rate`` of them (drawn from a seeded RNG,
-so a run is repeatable) with one of ``kinds``:
+A rule matches requests whose path starts with ``prefix`` (and contains ``path_contains``, and uses
+``method``, when given), fails ``rate`` of them (drawn from a seeded RNG, so a run is repeatable) with one of
+its ``kinds``, and stops after ``times`` failures when that is set. Kinds:
 
-- ``429``: Too Many Requests with ``Retry-After``;
-- ``500`` / ``502`` / ``503``: a server error (503 also carries ``Retry-After``);
-- ``timeout``: answer only after ``delay`` seconds, longer than a sensible client timeout;
+- a status code (``"429"``, ``"500"``, ``"503"``, ``"400"`` ...): that status with the vendor's error shape,
+  nothing applied; 429 and 503 carry ``Retry-After: retry_after`` (1 unless set; null sends none), and
+  ``code`` puts a vendor error code in the body (Google's ``CONCURRENT_MODIFICATION``);
+- ``timeout``: answer only after ``delay`` seconds, longer than a sensible client waits, then apply it;
 - ``reset``: send the headers, then drop the connection before the body;
-- ``truncate``: a 200 whose JSON body is cut in half.
+- ``truncate``: apply the request, then send a 200 whose JSON body is cut in half;
+- ``partial``: apply the request but refuse ``partial`` of its rows, as the vendor reports partial failures.
 
-The longest matching prefix wins. The control API (``PUT /_sandbox/faults``) replaces the rules.
+``{"status": 429}``, ``{"delay": 0.6}`` and ``{"partial": 5}`` are short for a rule of that one kind. Of the
+rules that match, the one with the longest prefix wins, earlier rules first among equals.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import random
 import threading
-from dataclasses import dataclass, field
-
-import orjson
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 ALL_KINDS = ("429", "500", "502", "503", "timeout", "reset", "truncate")
-
-
-class DroppedConnection(Exception):
-    """Raised after the response started, so the server closes the connection mid-response."""
+OTHER_KINDS = ("partial",)
+FIELDS = (
+    "prefix",
+    "path_contains",
+    "method",
+    "rate",
+    "kinds",
+    "retry_after",
+    "delay",
+    "partial",
+    "code",
+    "times",
+)
 
 
 @dataclass
 class FaultRule:
-    prefix: str
-    rate: float
+    prefix: str = "/"
+    path_contains: str = ""
+    method: str | None = None
+    rate: float = 1.0
     kinds: tuple[str, ...] = ALL_KINDS
-    retry_after: int = 1
+    retry_after: int | None = 1
     delay: float = 3.0
+    partial: int = 0
+    code: str | None = None  # vendor error code to put in the body of a status fault
+    times: int | None = None  # failures left; None for no limit
 
     @classmethod
-    def from_json(cls, prefix: str, body: dict) -> FaultRule:
-        kinds = tuple(str(kind) for kind in body.get("kinds", ALL_KINDS))
-        unknown = set(kinds) - set(ALL_KINDS)
+    def from_json(cls, body: dict[str, Any], prefix: str | None = None) -> FaultRule:
+        unknown = set(body) - {*FIELDS, "status"}
         if unknown:
-            raise ValueError(f"unknown fault kinds {sorted(unknown)}; known: {list(ALL_KINDS)}")
-        rate = float(body.get("rate", 0.0))
-        if not 0.0 <= rate <= 1.0:
-            raise ValueError("rate must be between 0 and 1")
-        return cls(prefix, rate, kinds, int(body.get("retry_after", 1)), float(body.get("delay", 3.0)))
+            raise ValueError(f"unknown fault rule fields {sorted(unknown)}; known: {[*FIELDS, 'status']}")
+        values = {name: body[name] for name in FIELDS if name in body}
+        if prefix is not None:
+            values["prefix"] = prefix
+        if "status" in body:
+            values["kinds"] = (str(body["status"]),)
+        elif "kinds" not in body and body.get("partial"):
+            values["kinds"] = ("partial",)
+        elif "kinds" not in body and "delay" in body:
+            values["kinds"] = ("timeout",)
+        rule = cls(**values)
+        rule.kinds = tuple(str(kind) for kind in rule.kinds)
+        rule.method = rule.method.upper() if rule.method else None
+        rule.check()
+        return rule
 
-    def to_json(self) -> dict:
-        return {
-            "rate": self.rate,
-            "kinds": list(self.kinds),
-            "retry_after": self.retry_after,
-            "delay": self.delay,
-        }
+    def check(self) -> None:
+        unknown = [k for k in self.kinds if k not in ALL_KINDS + OTHER_KINDS and not _is_error_status(k)]
+        if unknown or not self.kinds:
+            raise ValueError(
+                f"unknown fault kinds {unknown}; known: {[*ALL_KINDS, *OTHER_KINDS]} or any 4xx/5xx status"
+            )
+        if not 0.0 <= float(self.rate) <= 1.0:
+            raise ValueError("rate must be between 0 and 1")
+        if not self.prefix.startswith("/"):
+            raise ValueError(f"prefix must be a path starting with '/', not {self.prefix!r}")
+
+    def matches(self, path: str, method: str) -> bool:
+        return (
+            self.times != 0
+            and path.startswith(self.prefix)
+            and self.path_contains in path
+            and self.method in (None, method)
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        return {**asdict(self), "kinds": list(self.kinds)}
+
+
+def _is_error_status(kind: str) -> bool:
+    return kind.isdigit() and 400 <= int(kind) <= 599
 
 
 @dataclass
 class Faults:
     seed: int = 42
-    rules: dict[str, FaultRule] = field(default_factory=dict)
-    injected: dict[str, int] = field(default_factory=dict)
+    rules: list[FaultRule] = field(default_factory=list)
+    injected: dict[str, int] = field(default_factory=dict)  # kind -> how often it was injected
+    fired: list[dict[str, Any]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self._random = random.Random(self.seed)
         self._lock = threading.Lock()
 
-    def configure(self, rules: dict[str, dict], seed: int | None = None) -> None:
-        parsed = {prefix: FaultRule.from_json(prefix, body) for prefix, body in rules.items()}
+    def configure(self, rules: dict[str, dict] | list[dict], seed: int | None = None) -> None:
+        """Replace the rules: ``{prefix: rule}`` or a list of rules that name their prefix."""
+        parsed = self._parse(rules)
         with self._lock:
             self.rules = parsed
             if seed is not None:
                 self._random = random.Random(seed)
 
-    def choose(self, path: str) -> str | None:
-        """The fault to inject for this request, or None."""
-        matching = [rule for prefix, rule in self.rules.items() if path.startswith(prefix)]
-        if not matching:
-            return None
-        rule = max(matching, key=lambda candidate: len(candidate.prefix))
+    def add(self, rules: list[dict]) -> None:
+        parsed = self._parse(rules)
         with self._lock:
+            self.rules.extend(parsed)
+
+    @staticmethod
+    def _parse(rules: dict[str, dict] | list[dict]) -> list[FaultRule]:
+        if isinstance(rules, dict):
+            return [FaultRule.from_json(body, prefix) for prefix, body in rules.items()]
+        return [FaultRule.from_json(body) for body in rules]
+
+    def choose(self, path: str, method: str) -> tuple[FaultRule, str] | None:
+        """The rule and the kind of fault to inject for this request, or None."""
+        with self._lock:
+            matching = [rule for rule in self.rules if rule.matches(path, method)]
+            if not matching:
+                return None
+            rule = max(matching, key=lambda candidate: len(candidate.prefix))  # the first of the longest
             if self._random.random() >= rule.rate:
                 return None
             kind = self._random.choice(rule.kinds)
+            if rule.times is not None:
+                rule.times -= 1
             self.injected[kind] = self.injected.get(kind, 0) + 1
-        return kind
+            self.fired.append({"path": path, "method": method, "kind": kind})
+        return rule, kind
 
-    def rule_for(self, path: str) -> FaultRule:
-        matching = [rule for prefix, rule in self.rules.items() if path.startswith(prefix)]
-        return max(matching, key=lambda candidate: len(candidate.prefix))
-
-
-class FaultMiddleware:
-    """ASGI middleware applying ``Faults`` to every request except the control API."""
-
-    def __init__(self, app, faults: Faults, exempt_prefix: str = "/_sandbox") -> None:
-        self.app = app
-        self.faults = faults
-        self.exempt_prefix = exempt_prefix
-
-    async def __call__(self, scope, receive, send) -> None:
-        path = scope.get("path", "")
-        if scope["type"] != "http" or path.startswith(self.exempt_prefix):
-            await self.app(scope, receive, send)
-            return
-        kind = self.faults.choose(path)
-        if kind is None:
-            await self.app(scope, receive, send)
-            return
-        rule = self.faults.rule_for(path)
-        if kind in ("429", "500", "502", "503"):
-            await _send_error(send, int(kind), rule.retry_after)
-        elif kind == "timeout":
-            await asyncio.sleep(rule.delay)
-            await self.app(scope, receive, send)
-        elif kind == "reset":
-            await send(
-                {
-                    "type": "http.response.start",
-                    "status": 200,
-                    "headers": [(b"content-type", b"application/json"), (b"content-length", b"100000")],
-                }
-            )
-            raise DroppedConnection(path)
-        else:
-            await self.app(scope, receive, _truncating(send))
-
-
-async def _send_error(send, status: int, retry_after: int) -> None:
-    body = orjson.dumps({"error": {"type": "sandbox_fault", "message": f"injected fault: HTTP {status}"}})
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    if status in (429, 503):
-        headers.append((b"retry-after", str(retry_after).encode()))
-    await send({"type": "http.response.start", "status": status, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _truncating(send):
-    """Wrap ``send`` so the body is cut in half and Content-Length matches the cut body."""
-    state: dict = {"start": None, "chunks": []}
-
-    async def wrapped(message) -> None:
-        if message["type"] == "http.response.start":
-            state["start"] = message
-            return
-        state["chunks"].append(message.get("body", b""))
-        if message.get("more_body"):
-            return
-        body = b"".join(state["chunks"])
-        cut = body[: max(1, len(body) // 2)]
-        start = dict(state["start"])
-        start["headers"] = [(k, v) for k, v in start["headers"] if k.lower() != b"content-length"]
-        start["headers"].append((b"content-length", str(len(cut)).encode()))
-        await send(start)
-        await send({"type": "http.response.body", "body": cut})
-
-    return wrapped
-
-
-class _HideDroppedConnections(logging.Filter):
-    """Injected connection drops are intended; keep them out of the server's error log."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not (record.exc_info and isinstance(record.exc_info[1], DroppedConnection))
-
-
-def quiet_dropped_connections() -> None:
-    server_log = logging.getLogger("uvicorn.error")
-    if not any(isinstance(f, _HideDroppedConnections) for f in server_log.filters):
-        server_log.addFilter(_HideDroppedConnections())
+    def to_json(self) -> dict[str, Any]:
+        with self._lock:
+            return {
+                "rules": [rule.to_json() for rule in self.rules],
+                "injected": dict(self.injected),
+                "fired": list(self.fired),
+            }

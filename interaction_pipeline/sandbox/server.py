@@ -13,7 +13,8 @@ import requests
 import uvicorn
 
 from interaction_pipeline.sandbox.app import create_app, seed_from_story
-from interaction_pipeline.sandbox.faults import Faults, quiet_dropped_connections
+from interaction_pipeline.sandbox.fault_middleware import quiet_dropped_connections
+from interaction_pipeline.sandbox.faults import Faults
 from interaction_pipeline.sandbox.state import SandboxState
 
 

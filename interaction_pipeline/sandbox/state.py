@@ -14,12 +14,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-# Credentials the sandbox accepts. Clients use them when no real credentials are configured.
-SANDBOX_STRIPE_KEY = "sk_test_sandbox"
-SANDBOX_ZENDESK_EMAIL = "sandbox@example.com"
-SANDBOX_ZENDESK_TOKEN = "sandbox-token"
-SANDBOX_SALESFORCE_CLIENT_ID = "sandbox-client-id"
-SANDBOX_SALESFORCE_CLIENT_SECRET = "sandbox-client-secret"
+# The credentials the sandbox accepts are the ones `partners` gives clients without real credentials.
+from interaction_pipeline.partners import (  # noqa: F401 (the vendor stand-ins import them from here)
+    SANDBOX_SALESFORCE_CLIENT_ID,
+    SANDBOX_SALESFORCE_CLIENT_SECRET,
+    SANDBOX_STRIPE_KEY,
+    SANDBOX_ZENDESK_EMAIL,
+    SANDBOX_ZENDESK_TOKEN,
+)
 
 
 class Clock:

@@ -12,9 +12,9 @@ from datetime import UTC, datetime
 
 import duckdb
 
+from interaction_pipeline.sources.mappings import MAPPINGS
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
 from interaction_pipeline.sources.salesforce import SOBJECTS, SalesforceClient
-from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.warehouse.object_store import apply_batch, ensure_object_table, read_cursor
 
 
@@ -47,9 +47,9 @@ def sync_salesforce_collection(
     endpoint: str = "live",
     progress: Progress = no_progress,
 ) -> SyncReport:
-    spec = SPECS[f"salesforce/{collection}"]
+    mapping = MAPPINGS[f"salesforce/{collection}"]
     sobject = SOBJECTS[collection]
-    ensure_object_table(conn, spec)
+    ensure_object_table(conn, mapping.table)
     report = SyncReport("salesforce", collection, endpoint)
     cursor = read_cursor(conn, "salesforce", collection)
     checkpoint = cursor["system_modstamp"] if cursor else None
@@ -69,11 +69,13 @@ def sync_salesforce_collection(
                 checkpoint = max(complete, key=_millis)
         deleted = [bool(record.get("IsDeleted")) for record in records]
         cursor = {"system_modstamp": checkpoint}
-        written = report.store(apply_batch, conn, spec, records, deleted, cursor, id_field="Id")
+        written = report.store(
+            apply_batch, conn, mapping.table, mapping.expressions, records, deleted, cursor, id_field="Id"
+        )
         page_done(report, progress, len(records), written, sum(deleted), cursor)
     if last_seen is not None:
         report.cursor = {"system_modstamp": last_seen}
-        report.store(apply_batch, conn, spec, [], [], report.cursor)
+        report.store(apply_batch, conn, mapping.table, mapping.expressions, [], [], report.cursor)
     return report.finish(client.http.stats.requests, client.http.stats.seconds_waiting)
 
 

@@ -18,9 +18,9 @@ from datetime import datetime
 import duckdb
 
 from interaction_pipeline.sources.http import SourceError
+from interaction_pipeline.sources.mappings import MAPPINGS
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
 from interaction_pipeline.sources.stripe import DELETED_EVENT_TYPES, EVENTS_HORIZON_SECONDS, StripeClient
-from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.warehouse.object_store import (
     apply_batch,
     ensure_object_table,
@@ -43,8 +43,8 @@ def sync_stripe_collection(
     endpoint: str = "live",
     progress: Progress = no_progress,
 ) -> SyncReport:
-    spec = SPECS[f"stripe/{collection}"]
-    ensure_object_table(conn, spec)
+    mapping = MAPPINGS[f"stripe/{collection}"]
+    ensure_object_table(conn, mapping.table)
     report = SyncReport("stripe", collection, endpoint)
     cursor = read_cursor(conn, "stripe", collection)
     server_now = client.server_time()
@@ -81,14 +81,16 @@ def _new_backfill(server_now: int, resync: bool) -> dict:
 def _backfill(
     conn, client: StripeClient, collection: str, cursor: dict, report: SyncReport, progress: Progress
 ) -> dict:
-    spec = SPECS[f"stripe/{collection}"]
+    mapping = MAPPINGS[f"stripe/{collection}"]
     buffered: list[list[dict]] = []
 
     def flush() -> None:
         nonlocal cursor
         objects = [obj for page in buffered for obj in page]
         cursor = {**cursor, "starting_after": objects[-1]["id"]}
-        written = report.store(apply_batch, conn, spec, objects, [False] * len(objects), cursor)
+        written = report.store(
+            apply_batch, conn, mapping.table, mapping.expressions, objects, [False] * len(objects), cursor
+        )
         page_done(report, progress, len(objects), written, 0, cursor, pages=len(buffered))
         buffered.clear()
 
@@ -106,9 +108,9 @@ def _backfill(
     }
     if cursor["resync_started_at"]:
         started = datetime.fromisoformat(cursor["resync_started_at"])
-        report.deleted += report.store(mark_unseen_deleted, conn, spec, started, events_cursor)
+        report.deleted += report.store(mark_unseen_deleted, conn, mapping.table, started, events_cursor)
     else:
-        report.store(apply_batch, conn, spec, [], [], events_cursor)
+        report.store(apply_batch, conn, mapping.table, mapping.expressions, [], [], events_cursor)
     return events_cursor
 
 
@@ -140,7 +142,7 @@ def _apply_events(
     report: SyncReport,
     progress: Progress,
 ) -> None:
-    spec = SPECS[f"stripe/{collection}"]
+    mapping = MAPPINGS[f"stripe/{collection}"]
     since, boundary = cursor["since"], set(cursor["boundary_ids"])
     events = [event for event in client.events_since(collection, since) if event["id"] not in boundary]
     for start in range(0, len(events), EVENT_BATCH):
@@ -158,10 +160,16 @@ def _apply_events(
             "checked_at": server_now if last_chunk else cursor["checked_at"],
         }
         written = report.store(
-            apply_batch, conn, spec, [event["data"]["object"] for event in chunk], deleted, cursor
+            apply_batch,
+            conn,
+            mapping.table,
+            mapping.expressions,
+            [event["data"]["object"] for event in chunk],
+            deleted,
+            cursor,
         )
         page_done(report, progress, len(chunk), written, sum(deleted), cursor)
     if not events:
         cursor = {**cursor, "checked_at": server_now}
-        report.store(apply_batch, conn, spec, [], [], cursor)
+        report.store(apply_batch, conn, mapping.table, mapping.expressions, [], [], cursor)
         report.cursor = cursor

@@ -12,7 +12,8 @@ from dataclasses import dataclass
 
 import duckdb
 
-from interaction_pipeline.sources import config, salesforce, stripe, zendesk
+from interaction_pipeline.sources import salesforce, stripe, zendesk
+from interaction_pipeline.sources.endpoints import build_client, check_sandbox, configured_endpoint
 from interaction_pipeline.sources.http import (
     HttpSettings,
     SourceAuthError,
@@ -34,26 +35,6 @@ SYNCS = {
     "zendesk": sync_zendesk_collection,
     "salesforce": sync_salesforce_collection,
 }
-
-
-def build_client(source: str, endpoint, http_settings: HttpSettings | None = None):
-    if source == "stripe":
-        return stripe.StripeClient(endpoint.base_url, endpoint.api_key, http_settings)
-    if source == "zendesk":
-        return zendesk.ZendeskClient(
-            endpoint.base_url, endpoint.email, endpoint.api_token, endpoint.requests_per_minute, http_settings
-        )
-    return salesforce.SalesforceClient(
-        endpoint.login_url, endpoint.client_id, endpoint.client_secret, http_settings
-    )
-
-
-def configured_endpoint(source: str):
-    return {
-        "stripe": config.stripe_endpoint,
-        "zendesk": config.zendesk_endpoint,
-        "salesforce": config.salesforce_endpoint,
-    }[source]()
 
 
 def sync_collection(
@@ -110,9 +91,9 @@ def sync_targets(
         try:
             if source not in clients:
                 endpoint = configured_endpoint(source)
-                if endpoint.endpoint == "sandbox":
-                    config.check_sandbox(source, endpoint.base_url)
-                clients[source] = (build_client(source, endpoint, http_settings), endpoint.endpoint)
+                if endpoint.uses_sandbox:
+                    check_sandbox(endpoint)
+                clients[source] = (build_client(endpoint, http_settings), endpoint.mode)
             client, endpoint_name = clients[source]
             report = sync_collection(conn, source, collection, client, endpoint_name, progress)
             outcomes.append(SyncOutcome(source, collection, report=report))

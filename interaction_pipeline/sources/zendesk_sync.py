@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import duckdb
 
+from interaction_pipeline.sources.mappings import MAPPINGS
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
-from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.sources.zendesk import TIME_BASED, ExportPage, ZendeskClient
 from interaction_pipeline.warehouse.object_store import apply_batch, ensure_object_table, read_cursor
 
@@ -31,8 +31,8 @@ def sync_zendesk_collection(
     endpoint: str = "live",
     progress: Progress = no_progress,
 ) -> SyncReport:
-    spec = SPECS[f"zendesk/{collection}"]
-    ensure_object_table(conn, spec)
+    mapping = MAPPINGS[f"zendesk/{collection}"]
+    ensure_object_table(conn, mapping.table)
     report = SyncReport("zendesk", collection, endpoint)
     cursor = read_cursor(conn, "zendesk", collection)
     report.mode = "full" if cursor is None else "incremental"
@@ -45,7 +45,9 @@ def sync_zendesk_collection(
     for page in pages:
         deleted = [is_deleted(collection, obj) for obj in page.items]
         cursor = _next_cursor(collection, page)
-        written = report.store(apply_batch, conn, spec, page.items, deleted, cursor)
+        written = report.store(
+            apply_batch, conn, mapping.table, mapping.expressions, page.items, deleted, cursor
+        )
         page_done(report, progress, len(page.items), written, sum(deleted), cursor)
     return report.finish(client.http.stats.requests, client.http.stats.seconds_waiting)
 

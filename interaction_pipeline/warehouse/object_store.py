@@ -9,12 +9,13 @@ stopped.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 import duckdb
 import orjson
 
-from interaction_pipeline.sources.tables import SPECS, TableSpec
+from interaction_pipeline.warehouse.object_tables import ObjectTable
 
 CURSORS_TABLE = "pipeline.object_cursors"
 
@@ -33,13 +34,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def ensure_object_table(conn: duckdb.DuckDBPyConnection, spec: TableSpec) -> None:
-    conn.execute(f"create schema if not exists {spec.schema}")
+def ensure_object_table(conn: duckdb.DuckDBPyConnection, table: ObjectTable) -> None:
+    conn.execute(f"create schema if not exists {table.schema}")
     conn.execute("create schema if not exists pipeline")
-    columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type, _ in spec.columns)
+    columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in table.columns)
     conn.execute(f"""
-        create table if not exists {spec.table} (
-            id {spec.id_type} primary key,
+        create table if not exists {table.table} (
+            id {table.id_type} primary key,
             {columns},
             data json,
             _synced_at timestamp,
@@ -47,11 +48,6 @@ def ensure_object_table(conn: duckdb.DuckDBPyConnection, spec: TableSpec) -> Non
         )
     """)
     conn.execute(CURSORS_DDL)
-
-
-def ensure_all_object_tables(conn: duckdb.DuckDBPyConnection) -> None:
-    for spec in SPECS.values():
-        ensure_object_table(conn, spec)
 
 
 def read_cursor(conn: duckdb.DuckDBPyConnection, source: str, collection: str) -> dict | None:
@@ -62,19 +58,20 @@ def read_cursor(conn: duckdb.DuckDBPyConnection, source: str, collection: str) -
     return orjson.loads(row[0]) if row and row[0] is not None else None
 
 
-def _upsert_sql(spec: TableSpec) -> str:
-    names = ", ".join(name for name, _, _ in spec.columns)
-    expressions = ",\n            ".join(expression for _, _, expression in spec.columns)
+def _upsert_sql(table: ObjectTable, expressions: Mapping[str, str]) -> str:
+    names = ", ".join(table.column_names)
+    values = ",\n            ".join(expressions[name] for name in table.column_names)
     return f"""
-        insert or replace into {spec.table} (id, {names}, data, _synced_at, is_deleted)
-        select {spec.id_expression}, {expressions}, d, ?::timestamp, deleted
+        insert or replace into {table.table} (id, {names}, data, _synced_at, is_deleted)
+        select {expressions["id"]}, {values}, d, ?::timestamp, deleted
         from (select unnest(?::varchar[])::json as d, unnest(?::boolean[]) as deleted)
     """
 
 
 def apply_batch(
     conn: duckdb.DuckDBPyConnection,
-    spec: TableSpec,
+    table: ObjectTable,
+    expressions: Mapping[str, str],
     objects: list[dict],
     deleted: list[bool],
     cursor: dict | None,
@@ -82,6 +79,8 @@ def apply_batch(
     synced_at: datetime | None = None,
 ) -> int:
     """Upsert ``objects`` (latest state wins) and store ``cursor``, all in one transaction.
+
+    ``expressions`` compute the id and each typed column from ``d``, one object as JSON.
 
     Later occurrences of an id in the batch win, so a batch of events applied oldest first ends in the newest
     state. Returns the number of distinct objects written.
@@ -94,9 +93,9 @@ def apply_batch(
     conn.execute("begin transaction")
     try:
         if documents:
-            conn.execute(_upsert_sql(spec), [synced_at or utc_now(), documents, flags])
+            conn.execute(_upsert_sql(table, expressions), [synced_at or utc_now(), documents, flags])
         if cursor is not None:
-            write_cursor(conn, spec, cursor)
+            write_cursor(conn, table, cursor)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -104,28 +103,28 @@ def apply_batch(
     return len(documents)
 
 
-def write_cursor(conn: duckdb.DuckDBPyConnection, spec: TableSpec, cursor: dict) -> None:
+def write_cursor(conn: duckdb.DuckDBPyConnection, table: ObjectTable, cursor: dict) -> None:
     conn.execute(
         f"insert or replace into {CURSORS_TABLE} values (?, ?, ?, ?)",
-        [spec.source, spec.collection, orjson.dumps(cursor).decode(), utc_now()],
+        [table.source, table.collection, orjson.dumps(cursor).decode(), utc_now()],
     )
 
 
 def mark_unseen_deleted(
-    conn: duckdb.DuckDBPyConnection, spec: TableSpec, seen_since: datetime, cursor: dict
+    conn: duckdb.DuckDBPyConnection, table: ObjectTable, seen_since: datetime, cursor: dict
 ) -> int:
     """After a full resync: rows the vendor no longer lists were deleted while we could not see events."""
     conn.execute("begin transaction")
     try:
         count = conn.execute(
-            f"select count(*) from {spec.table} where _synced_at < ? and not is_deleted", [seen_since]
+            f"select count(*) from {table.table} where _synced_at < ? and not is_deleted", [seen_since]
         ).fetchone()[0]
         conn.execute(
-            f"update {spec.table} set is_deleted = true, _synced_at = ? "
+            f"update {table.table} set is_deleted = true, _synced_at = ? "
             "where _synced_at < ? and not is_deleted",
             [utc_now(), seen_since],
         )
-        write_cursor(conn, spec, cursor)
+        write_cursor(conn, table, cursor)
         conn.execute("commit")
     except BaseException:
         conn.execute("rollback")
@@ -133,6 +132,6 @@ def mark_unseen_deleted(
     return count
 
 
-def live_row_count(conn: duckdb.DuckDBPyConnection, spec: TableSpec) -> int:
-    ensure_object_table(conn, spec)
-    return conn.execute(f"select count(*) from {spec.table} where not is_deleted").fetchone()[0]
+def live_row_count(conn: duckdb.DuckDBPyConnection, table: ObjectTable) -> int:
+    ensure_object_table(conn, table)
+    return conn.execute(f"select count(*) from {table.table} where not is_deleted").fetchone()[0]

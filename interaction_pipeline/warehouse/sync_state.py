@@ -92,14 +92,6 @@ def save_remote_list_id(
     )
 
 
-def confirmed_count(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> int:
-    return conn.execute(
-        f"select count(*) from {MEMBERSHIP_TABLE} "
-        "where audience = ? and destination = ? and status = 'confirmed'",
-        [audience, destination],
-    ).fetchall()[0][0]
-
-
 def forget_destination(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> None:
     """The destination lost the list: nothing it confirmed holds any more, and its remote id is stale."""
     for table in (MEMBERSHIP_TABLE, REMOTE_LISTS_TABLE):

@@ -1,4 +1,4 @@
-"""A copy of the fixture dbt project, a destination sandbox on loopback, and the product pointed at both."""
+"""A copy of the fixture dbt project, the sandbox on loopback, and the product pointed at both."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from interaction_pipeline.sandbox.destination_apps import destinations_app, serve_in_thread
+from interaction_pipeline.sandbox.server import run_sandbox
 
 FIXTURE_PROJECT = Path(__file__).parent / "fixtures" / "dbt_audiences"
 
@@ -19,6 +19,6 @@ def activation_env(pipeline_home, tmp_path, monkeypatch):
     shutil.copytree(FIXTURE_PROJECT, project, ignore=shutil.ignore_patterns("target", "logs"))
     warehouse = pipeline_home / "warehouse.duckdb"
     monkeypatch.setenv("INTERACTION_PIPELINE_WAREHOUSE", str(warehouse))
-    with serve_in_thread(destinations_app()) as url:
-        monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", url)
-        yield project, url, warehouse
+    with run_sandbox() as sandbox:
+        monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", sandbox.url)
+        yield project, sandbox.url, warehouse

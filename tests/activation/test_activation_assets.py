@@ -6,15 +6,25 @@ from pathlib import Path
 import dagster as dg
 import duckdb
 import pytest
+from dagster_dbt import DbtCliResource, dbt_assets
 
-from interaction_pipeline.defs.activation.audience_targets import load_plan
 from interaction_pipeline.defs.activation.checks import build_suppression_checks
 from interaction_pipeline.defs.activation.definitions import activation_definitions
+from interaction_pipeline.defs.activation.keys import activation_keys
 from interaction_pipeline.defs.activation.resources import destination_resources
 from interaction_pipeline.defs.activation.sensors import RETRY_AFTER_SECONDS, unfinished_syncs
 from interaction_pipeline.defs.resources import warehouse_resource
+from interaction_pipeline.destinations.plan import load_plan
 
 MANIFEST = Path(__file__).parent / "fixtures" / "manifest.json"
+
+
+@dbt_assets(manifest=MANIFEST)
+def fixture_audiences(context: dg.AssetExecutionContext, dbt: DbtCliResource):
+    yield from ()  # never run: the tests write the audience tables themselves
+
+
+KEYS = activation_keys(load_plan(MANIFEST), [fixture_audiences])
 
 
 def write_audiences(warehouse: Path, promo_emails: list[str], hold_emails: list[str]) -> None:
@@ -35,8 +45,7 @@ def write_audiences(warehouse: Path, promo_emails: list[str], hold_emails: list[
 def activation(pipeline_home, monkeypatch):
     # Nothing listens here: a request that should not happen would fail the run.
     monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", "http://127.0.0.1:9")
-    plan = load_plan(MANIFEST)
-    defs = activation_definitions(plan)
+    defs = activation_definitions(KEYS)
     resources = {**destination_resources(), "warehouse": warehouse_resource()}
     assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition)]
     return pipeline_home, assets, resources
@@ -104,27 +113,25 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
 
 
 def test_the_sensor_retries_a_sync_that_left_rows_unconfirmed(pipeline_home):
-    plan = load_plan(MANIFEST)
     key = dg.AssetKey(["activation", "promo__meta"])
     with dg.DagsterInstance.ephemeral() as instance:
         instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 3}))
-        soon, _ = unfinished_syncs(instance, plan, {}, now=time.time())
-        later, cursor = unfinished_syncs(instance, plan, {}, now=time.time() + RETRY_AFTER_SECONDS + 1)
+        soon, _ = unfinished_syncs(instance, KEYS, {}, now=time.time())
+        later, cursor = unfinished_syncs(instance, KEYS, {}, now=time.time() + RETRY_AFTER_SECONDS + 1)
         assert soon == []
         assert [request.asset_selection for request in later] == [[key]]
-        again, _ = unfinished_syncs(instance, plan, cursor, now=time.time() + RETRY_AFTER_SECONDS + 1)
+        again, _ = unfinished_syncs(instance, KEYS, cursor, now=time.time() + RETRY_AFTER_SECONDS + 1)
         assert again == []
         instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 0}))
-        done, _ = unfinished_syncs(instance, plan, cursor, now=time.time() + 2 * RETRY_AFTER_SECONDS)
+        done, _ = unfinished_syncs(instance, KEYS, cursor, now=time.time() + 2 * RETRY_AFTER_SECONDS)
         assert done == []
 
 
 def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activation):
     home, _, resources = activation
     write_audiences(home / "warehouse.duckdb", ["a@x.com", "B@x.com"], ["b@x.com"])
-    plan = load_plan(MANIFEST)
-    (check,) = build_suppression_checks(plan)
-    assert check.check_keys == {dg.AssetCheckKey(plan.model_keys["promo"], "no_suppressed_members")}
+    (check,) = build_suppression_checks(KEYS)
+    assert check.check_keys == {dg.AssetCheckKey(dg.AssetKey("aud_promo"), "no_suppressed_members")}
     result = check(dg.build_asset_check_context(resources={"warehouse": resources["warehouse"]}))
     assert not result.passed
     assert result.metadata["suppressed_members"].value == 1

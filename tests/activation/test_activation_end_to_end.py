@@ -11,10 +11,11 @@ import pytest
 import requests
 from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 
-from interaction_pipeline.defs.activation.audience_targets import plan_from_dbt_assets
 from interaction_pipeline.defs.activation.definitions import activation_definitions
+from interaction_pipeline.defs.activation.keys import activation_keys
 from interaction_pipeline.defs.activation.resources import destination_resources
 from interaction_pipeline.defs.resources import warehouse_resource
+from interaction_pipeline.destinations.plan import load_plan
 
 pytestmark = pytest.mark.slow
 
@@ -28,8 +29,8 @@ def build_definitions(project_dir):
     def fixture_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
         yield from dbt.cli(["build"], context=context).stream()
 
-    plan = plan_from_dbt_assets([fixture_models])
-    activation = activation_definitions(plan)
+    plan = load_plan(manifest)
+    activation = activation_definitions(activation_keys(plan, [fixture_models]))
     resources = {**destination_resources(), "warehouse": warehouse_resource(), "dbt": dbt}
     return (
         fixture_models,

@@ -1,13 +1,37 @@
 """Destination resources point at the sandbox without credentials and at the vendors with them."""
 
+import dagster as dg
+import pytest
+
 from interaction_pipeline.defs.activation.resources import destination_resources
 
+DESTINATION_SETTINGS = [
+    "META_ACCESS_TOKEN",
+    "META_AD_ACCOUNT_ID",
+    "META_API_VERSION",
+    "GOOGLE_ADS_DEVELOPER_TOKEN",
+    "GOOGLE_ADS_ACCESS_TOKEN",
+    "GOOGLE_ADS_CUSTOMER_ID",
+    "BRAZE_REST_ENDPOINT",
+    "BRAZE_API_KEY",
+    "AUDIENCE_WEBHOOK_URL",
+    "AUDIENCE_WEBHOOK_SECRET",
+]
 
-def test_without_credentials_every_destination_uses_the_sandbox(pipeline_home, monkeypatch):
-    monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", "http://127.0.0.1:8089/")
-    for name in ("META_ACCESS_TOKEN", "GOOGLE_ADS_DEVELOPER_TOKEN", "BRAZE_API_KEY", "AUDIENCE_WEBHOOK_URL"):
+
+@pytest.fixture
+def no_destination_settings(monkeypatch):
+    for name in DESTINATION_SETTINGS:
         monkeypatch.delenv(name, raising=False)
-    resources = destination_resources()
+
+
+def test_without_credentials_every_destination_uses_the_sandbox(
+    pipeline_home, monkeypatch, no_destination_settings
+):
+    monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", "http://127.0.0.1:8089/")
+    resources = {
+        key: resource.process_config_and_initialize() for key, resource in destination_resources().items()
+    }
     endpoints = {key: resource.destination().endpoint for key, resource in resources.items()}
     assert endpoints == {
         "meta_audiences": "http://127.0.0.1:8089/meta/v25.0",
@@ -19,13 +43,26 @@ def test_without_credentials_every_destination_uses_the_sandbox(pipeline_home, m
     assert all(r.uses_sandbox for key, r in resources.items() if key != "audience_files")
 
 
-def test_credentials_switch_a_destination_to_the_real_api(pipeline_home, monkeypatch):
+def test_credentials_switch_a_destination_to_the_real_api(
+    pipeline_home, monkeypatch, no_destination_settings
+):
     monkeypatch.setenv("META_ACCESS_TOKEN", "secret-token")
     monkeypatch.setenv("META_AD_ACCOUNT_ID", "12345")
     monkeypatch.setenv("META_API_VERSION", "v26.0")
-    resource = destination_resources()["meta_audiences"]
+    unresolved = destination_resources()["meta_audiences"]
+    assert unresolved.meta_access_token == dg.EnvVar("META_ACCESS_TOKEN")  # the UI shows the name only
+    resource = unresolved.process_config_and_initialize()
     assert not resource.uses_sandbox
-    destination = resource.process_config_and_initialize().destination()
+    destination = resource.destination()
     assert destination.endpoint == "https://graph.facebook.com/v26.0"
     assert destination.ad_account_id == "act_12345"
     assert destination.http.session.headers["Authorization"] == "Bearer secret-token"
+
+
+def test_half_configured_credentials_fail_the_run_naming_the_missing_variable(
+    pipeline_home, monkeypatch, no_destination_settings
+):
+    monkeypatch.setenv("BRAZE_API_KEY", "key")
+    resource = destination_resources()["braze"].process_config_and_initialize()
+    with pytest.raises(ValueError, match="braze: BRAZE_API_KEY is set but BRAZE_REST_ENDPOINT is not"):
+        resource.destination()

@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import time
 
-import duckdb
 import pytest
 import requests
 
@@ -46,37 +45,6 @@ def rendered_dom(tmp_path):
         return done.stdout
 
     return render
-
-
-def _write_funnel_marts(path):
-    with duckdb.connect(str(path)) as connection:
-        connection.execute("create schema marts; create schema audiences; create schema pipeline")
-        connection.execute("""
-            create table marts.fct_email_campaign_funnel as select * from (values
-              ('braze', 'Spring Sale', 1000, 970, 30, 250, 110, 30, 2, 8, 0.2577, 0.0309,
-               timestamp '2026-03-01'),
-              ('customerio', 'Tea of the Month', 0, 500, 12, 120, 0, 10, 1, 0, 0.24, 0.02,
-               timestamp '2026-04-01'))
-            t(source_name, campaign_name, sent, delivered, bounced, unique_human_openers, machine_opens,
-              unique_clickers, unsubscribes, conversions, open_rate, click_rate, first_event_at)""")
-        connection.execute("""
-            create table marts.fct_email_funnel_daily as
-            select date '2026-01-05' + (n * 3)::int as event_date, n as human_opens, n // 4 as clicks
-            from range(60) r(n)""")
-        connection.execute("""
-            create table audiences.aud_reengagement as
-            select 'p' || n as profile_id, 'u' || n as user_id, 'p' || n || '@example.com' as email
-            from range(42) r(n)""")
-        connection.execute("""
-            create table pipeline.audience_sync_log as
-            select 'aud_reengagement' as audience, 'meta' as destination, 42 as added, 0 as removed,
-                   timestamp '2026-11-29 10:00' as synced_at""")
-
-
-@pytest.fixture
-def write_funnel_marts():
-    """``write_funnel_marts(path)``: a DuckDB file with small funnel marts, an audience and a sync log."""
-    return _write_funnel_marts
 
 
 class BrowserPage:

@@ -1,4 +1,4 @@
-"""A real loopback server with the destination stand-ins, and a warehouse holding a small audience."""
+"""The sandbox on a real loopback server, and a warehouse holding a small audience."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ import pytest
 import requests
 from destination_helpers import member, write_audience
 
-from interaction_pipeline.sandbox.destination_apps import destinations_app, serve_in_thread
+from interaction_pipeline.sandbox.server import run_sandbox
 
 
 @pytest.fixture(scope="module")
 def sandbox_url():
-    with serve_in_thread(destinations_app()) as url:
-        yield url
+    with run_sandbox() as sandbox:
+        yield sandbox.url
 
 
 @pytest.fixture(autouse=True)
@@ -21,8 +21,7 @@ def clear_sandbox_faults(request):
     yield
     if "sandbox_url" in request.fixturenames:
         url = request.getfixturevalue("sandbox_url")
-        for prefix in ("meta", "google-ads", "braze", "webhook"):
-            requests.delete(f"{url}/{prefix}/_sandbox/faults", timeout=5)
+        requests.delete(f"{url}/_sandbox/faults", timeout=5)
 
 
 @pytest.fixture

@@ -7,9 +7,9 @@ from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.braze import BrazeDestination
 from interaction_pipeline.destinations.engine import sync_target
-from interaction_pipeline.destinations.http import RetryPolicy
+from interaction_pipeline.http_client import RetryPolicy
 
-FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def braze(url: str, timeout: float = 5.0) -> BrazeDestination:
@@ -52,12 +52,12 @@ def test_subscription_mode_sets_the_audience_attribute_and_unsubscribes_suppress
 def test_braze_faults_converge(sandbox_url, warehouse):
     target = make_target("braze", {"mode": "subscription"}, name="flaky", identifiers=["email"])
     rules = [
-        {"path_contains": "/users/track", "status": 429, "times": 1},
-        {"path_contains": "/users/track", "status": 502, "times": 1},
-        {"path_contains": "/users/track", "delay": 0.6, "times": 1},
-        {"path_contains": "/users/track", "partial": 4, "times": 1},
+        {"prefix": "/braze", "path_contains": "/users/track", "status": 429, "retry_after": 0, "times": 1},
+        {"prefix": "/braze", "path_contains": "/users/track", "status": 502, "times": 1},
+        {"prefix": "/braze", "path_contains": "/users/track", "delay": 0.6, "times": 1},
+        {"prefix": "/braze", "path_contains": "/users/track", "partial": 4, "times": 1},
     ]
-    requests.post(f"{sandbox_url}/braze/_sandbox/faults", json={"rules": rules}, timeout=5)
+    requests.post(f"{sandbox_url}/_sandbox/faults", json={"rules": rules}, timeout=5).raise_for_status()
     assert sync_target(warehouse, target, braze(sandbox_url, timeout=0.3)).failed == 4
     assert sync_target(warehouse, target, braze(sandbox_url)).added == 4
     flagged = {k for k, v in state(sandbox_url)["users"].items() if v.get("flaky") is True}

@@ -12,13 +12,13 @@ from destination_helpers import make_target
 from interaction_pipeline.destinations.braze import BrazeDestination
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
-from interaction_pipeline.destinations.http import RetryPolicy
 from interaction_pipeline.destinations.meta import MetaDestination
 from interaction_pipeline.destinations.webhook import WebhookDestination
+from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.sandbox.server import run_sandbox
 
 pytestmark = pytest.mark.slow
-POLICY = RetryPolicy(attempts=3, base_delay=0.01, max_delay=0.05)
+POLICY = RetryPolicy(attempts=3, backoff=0.01, backoff_max=0.05)
 KINDS = ["429", "500", "502", "503", "timeout", "reset", "truncate"]
 
 

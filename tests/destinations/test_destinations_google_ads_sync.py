@@ -9,9 +9,9 @@ from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
-from interaction_pipeline.destinations.http import RetryPolicy
+from interaction_pipeline.http_client import RetryPolicy
 
-FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def google(url: str, timeout: float = 5.0) -> GoogleAdsDestination:
@@ -67,13 +67,25 @@ def test_leavers_are_removed_in_their_own_job(sandbox_url, warehouse):
 def test_faults_and_partial_failures_converge_to_the_clean_membership(sandbox_url, warehouse):
     target = make_target("google_ads", {"identifiers_per_call": 100}, name="faulty")
     rules = [
-        {"path_contains": "addOperations", "status": 429, "retry_after": 0, "times": 1},
-        {"path_contains": "addOperations", "status": 400, "code": "CONCURRENT_MODIFICATION", "times": 2},
-        {"path_contains": "addOperations", "partial": 5, "times": 1},
-        {"path_contains": "addOperations", "delay": 0.6, "times": 1},
-        {"path_contains": ":run", "status": 503, "times": 1},
+        {
+            "prefix": "/google-ads",
+            "path_contains": "addOperations",
+            "status": 429,
+            "retry_after": 0,
+            "times": 1,
+        },
+        {
+            "prefix": "/google-ads",
+            "path_contains": "addOperations",
+            "status": 400,
+            "code": "CONCURRENT_MODIFICATION",
+            "times": 2,
+        },
+        {"prefix": "/google-ads", "path_contains": "addOperations", "partial": 5, "times": 1},
+        {"prefix": "/google-ads", "path_contains": "addOperations", "delay": 0.6, "times": 1},
+        {"prefix": "/google-ads", "path_contains": ":run", "status": 503, "retry_after": 0, "times": 1},
     ]
-    requests.post(f"{sandbox_url}/google-ads/_sandbox/faults", json={"rules": rules}, timeout=5)
+    requests.post(f"{sandbox_url}/_sandbox/faults", json={"rules": rules}, timeout=5).raise_for_status()
     first = sync_target(warehouse, target, google(sandbox_url, timeout=0.3))
     assert first.failed == 5
     assert sync_target(warehouse, target, google(sandbox_url)).failed == 0

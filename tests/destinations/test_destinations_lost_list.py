@@ -7,19 +7,20 @@ from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
-from interaction_pipeline.destinations.http import RetryPolicy
 from interaction_pipeline.destinations.meta import MetaDestination
-from interaction_pipeline.sandbox.destination_apps import destinations_app, serve_in_thread
+from interaction_pipeline.http_client import RetryPolicy
+from interaction_pipeline.sandbox.server import run_sandbox
 
-FAST = RetryPolicy(attempts=2, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=2, backoff=0.01, backoff_max=0.05)
 
 
 def test_a_lost_meta_audience_is_recreated_with_everyone(warehouse):
     target = make_target("meta", name="lost")
-    with serve_in_thread(destinations_app()) as first_url:
-        sync_target(warehouse, target, MetaDestination(f"{first_url}/meta", "t", "act_1", policy=FAST))
+    with run_sandbox() as first:
+        sync_target(warehouse, target, MetaDestination(f"{first.url}/meta", "t", "act_1", policy=FAST))
     write_audience(warehouse, "aud_test", [member(i) for i in range(151)])
-    with serve_in_thread(destinations_app()) as url:  # a fresh sandbox knows no audience
+    with run_sandbox() as fresh:  # a fresh sandbox knows no audience
+        url = fresh.url
         outcome = sync_target(warehouse, target, MetaDestination(f"{url}/meta", "t", "act_1", policy=FAST))
         assert (outcome.added, outcome.failed) == (151, 0)
         (audience,) = requests.get(f"{url}/meta/_sandbox/audiences", timeout=5).json()["audiences"].values()
@@ -36,10 +37,11 @@ def test_a_lost_google_user_list_is_recreated_with_everyone(warehouse):
     def google(url: str) -> GoogleAdsDestination:
         return GoogleAdsDestination(f"{url}/google-ads", "d", "t", "1", policy=FAST, poll_seconds=0.01)
 
-    with serve_in_thread(destinations_app()) as first_url:
-        sync_target(warehouse, target, google(first_url))
+    with run_sandbox() as first:
+        sync_target(warehouse, target, google(first.url))
     write_audience(warehouse, "aud_test", [member(i) for i in range(149)])
-    with serve_in_thread(destinations_app()) as url:
+    with run_sandbox() as fresh:
+        url = fresh.url
         outcome = sync_target(warehouse, target, google(url))
         assert (outcome.added, outcome.failed) == (149, 0)
         (user_list,) = (

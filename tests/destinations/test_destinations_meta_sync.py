@@ -8,10 +8,10 @@ import requests
 from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
-from interaction_pipeline.destinations.http import RetryPolicy
 from interaction_pipeline.destinations.meta import MetaDestination
+from interaction_pipeline.http_client import RetryPolicy
 
-FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def meta(url: str, timeout: float = 5.0) -> MetaDestination:
@@ -71,13 +71,13 @@ def test_a_change_spanning_batches_runs_in_one_session(sandbox_url, warehouse):
 def test_faults_are_retried_and_the_final_membership_matches_a_clean_run(sandbox_url, warehouse):
     target = make_target("meta", {"batch_size": 50}, name="faulty")
     rules = [
-        {"path_contains": "/users", "status": 429, "retry_after": 0, "times": 1},
-        {"path_contains": "/users", "status": 503, "times": 1},
-        {"path_contains": "/users", "delay": 0.6, "times": 1},
-        {"path_contains": "/users", "partial": 7, "times": 1},
-        {"path_contains": "/users", "status": 500, "times": 4},
+        {"prefix": "/meta", "path_contains": "/users", "status": 429, "retry_after": 0, "times": 1},
+        {"prefix": "/meta", "path_contains": "/users", "status": 503, "retry_after": 0, "times": 1},
+        {"prefix": "/meta", "path_contains": "/users", "delay": 0.6, "times": 1},
+        {"prefix": "/meta", "path_contains": "/users", "partial": 7, "times": 1},
+        {"prefix": "/meta", "path_contains": "/users", "status": 500, "times": 4},
     ]
-    requests.post(f"{sandbox_url}/meta/_sandbox/faults", json={"rules": rules}, timeout=5)
+    requests.post(f"{sandbox_url}/_sandbox/faults", json={"rules": rules}, timeout=5).raise_for_status()
     first = sync_target(warehouse, target, meta(sandbox_url, timeout=0.3))
     assert first.failed > 0
     second = sync_target(warehouse, target, meta(sandbox_url, timeout=0.3))

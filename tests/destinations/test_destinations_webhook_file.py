@@ -11,10 +11,10 @@ from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.file import FileDestination
-from interaction_pipeline.destinations.http import RetryPolicy
 from interaction_pipeline.destinations.webhook import WebhookDestination, sign
+from interaction_pipeline.http_client import RetryPolicy
 
-FAST = RetryPolicy(attempts=4, base_delay=0.01, max_delay=0.05)
+FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def webhook(url: str, secret: str = "sandbox", timeout: float = 5.0) -> WebhookDestination:
@@ -34,11 +34,11 @@ def test_signature_is_hmac_sha256_of_the_body():
 def test_webhook_sends_identify_and_entered_then_exited_and_survives_faults(sandbox_url, warehouse):
     target = make_target("webhook", name="hooked")
     rules = [
-        {"path_contains": "/audiences", "status": 429, "retry_after": 0, "times": 1},
-        {"path_contains": "/audiences", "status": 500, "times": 1},
-        {"path_contains": "/audiences", "delay": 0.6, "times": 1},
+        {"prefix": "/webhook", "path_contains": "/audiences", "status": 429, "retry_after": 0, "times": 1},
+        {"prefix": "/webhook", "path_contains": "/audiences", "status": 500, "times": 1},
+        {"prefix": "/webhook", "path_contains": "/audiences", "delay": 0.6, "times": 1},
     ]
-    requests.post(f"{sandbox_url}/webhook/_sandbox/faults", json={"rules": rules}, timeout=5)
+    requests.post(f"{sandbox_url}/_sandbox/faults", json={"rules": rules}, timeout=5).raise_for_status()
     outcome = sync_target(warehouse, target, webhook(sandbox_url, timeout=0.3))
     assert (outcome.added, outcome.failed, outcome.counts["messages_sent"]) == (150, 0, 300)
     assert received(sandbox_url)["audiences"]["hooked"] == sorted(f"u{i}" for i in range(150))
@@ -89,3 +89,11 @@ def test_an_identifier_change_is_one_identify_not_an_exit_and_an_entry(sandbox_u
     assert (outcome.added, outcome.removed, outcome.counts["messages_sent"]) == (1, 0, 1)
     after = received(sandbox_url)
     assert after["events"] == before and "u5" in after["audiences"]["moved"]
+
+
+def test_the_webhook_posts_to_its_url_exactly_as_configured(httpserver, warehouse):
+    httpserver.expect_request("/hooks/audiences", method="POST").respond_with_json({"success": True})
+    destination = WebhookDestination(httpserver.url_for("/hooks/audiences"), "secret", policy=FAST)
+    outcome = sync_target(warehouse, make_target("webhook", name="exact"), destination)
+    assert (outcome.added, outcome.failed) == (150, 0)
+    assert {request.path for request, _ in httpserver.log} == {"/hooks/audiences"}

@@ -7,12 +7,12 @@ import orjson
 from interaction_pipeline.sources.http import HttpSettings
 from interaction_pipeline.sources.salesforce import API_VERSION as SALESFORCE_API_VERSION
 from interaction_pipeline.sources.salesforce import SOBJECTS
-from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.sources.zendesk_sync import is_deleted
+from interaction_pipeline.warehouse.object_tables import OBJECT_TABLES
 
 # Quick retries and a short read timeout, so injected timeouts cost a second rather than a minute.
 FAST_HTTP = HttpSettings(attempts=10, backoff=0.01, backoff_max=0.05, connect_timeout=2.0, read_timeout=1.0)
-ALL_COLLECTIONS = [tuple(key.split("/")) for key in SPECS]
+ALL_COLLECTIONS = [tuple(key.split("/")) for key in OBJECT_TABLES]
 
 
 def native_collection(source: str, collection: str) -> str:

@@ -26,9 +26,9 @@ ALL_ASSETS = [
 def materialize(tmp_path, instance, selection=None):
     resources = {
         "warehouse": DuckDBResource(database=str(tmp_path / "warehouse.duckdb")),
-        "stripe": StripeResource(),
-        "zendesk": ZendeskResource(),
-        "salesforce": SalesforceResource(),
+        "stripe": StripeResource.from_environment(),
+        "zendesk": ZendeskResource.from_environment(),
+        "salesforce": SalesforceResource.from_environment(),
     }
     return dg.materialize(
         ALL_ASSETS, resources=resources, instance=instance, selection=selection, raise_on_error=False

@@ -13,7 +13,8 @@ from sources_helpers import FAST_HTTP, assert_table_matches_sandbox, cursors
 
 from interaction_pipeline import settings
 from interaction_pipeline.sandbox.salesforce.store import format_stamp
-from interaction_pipeline.sources.sync import build_client, configured_endpoint, sync_collection
+from interaction_pipeline.sources.endpoints import build_client, configured_endpoint
+from interaction_pipeline.sources.sync import sync_collection
 from interaction_pipeline.warehouse import object_store
 
 pytestmark = pytest.mark.slow
@@ -32,7 +33,7 @@ def kill_after(pages: int):
 
 
 def run(warehouse, source: str, collection: str, progress=None):
-    client = build_client(source, configured_endpoint(source), FAST_HTTP)
+    client = build_client(configured_endpoint(source), FAST_HTTP)
     kwargs = {"progress": progress} if progress else {}
     return sync_collection(warehouse, source, collection, client, "sandbox", **kwargs)
 
@@ -131,11 +132,11 @@ def test_a_failure_between_rows_and_cursor_rolls_back_both(sandbox, warehouse, m
     real_write_cursor = object_store.write_cursor
     calls = []
 
-    def failing_write_cursor(conn, spec, cursor):
+    def failing_write_cursor(conn, table, cursor):
         calls.append(cursor)
         if len(calls) == 2:
             raise Killed("crash inside the transaction")
-        real_write_cursor(conn, spec, cursor)
+        real_write_cursor(conn, table, cursor)
 
     monkeypatch.setattr(object_store, "write_cursor", failing_write_cursor)
     with pytest.raises(Killed):

@@ -7,17 +7,17 @@ build it.
 
 import dagster as dg
 
-from interaction_pipeline.defs.activation.audience_targets import ActivationPlan
+from interaction_pipeline.defs.activation.keys import ActivationKeys
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.destinations import guards
 from interaction_pipeline.destinations.spec import AudienceSpec
 
 
-def build_suppression_check(plan: ActivationPlan, spec: AudienceSpec) -> dg.AssetChecksDefinition:
-    suppressions = plan.suppressions()
+def build_suppression_check(keys: ActivationKeys, spec: AudienceSpec) -> dg.AssetChecksDefinition:
+    suppressions = keys.plan.suppressions_for(spec)
 
     @dg.asset_check(
-        asset=plan.model_keys[spec.name],
+        asset=keys.model_key(spec),
         name="no_suppressed_members",
         blocking=True,
         pool=WAREHOUSE_POOL,
@@ -37,7 +37,6 @@ def build_suppression_check(plan: ActivationPlan, spec: AudienceSpec) -> dg.Asse
     return no_suppressed_members
 
 
-def build_suppression_checks(plan: ActivationPlan) -> list[dg.AssetChecksDefinition]:
-    if not plan.suppressions():
-        return []
-    return [build_suppression_check(plan, spec) for spec in plan.audiences if spec.purpose == "marketing"]
+def build_suppression_checks(keys: ActivationKeys) -> list[dg.AssetChecksDefinition]:
+    audiences = keys.plan.audiences
+    return [build_suppression_check(keys, spec) for spec in audiences if keys.plan.suppressions_for(spec)]

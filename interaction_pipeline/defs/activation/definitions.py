@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dagster as dg
 
-from interaction_pipeline.defs.activation.audience_targets import ActivationPlan, load_plan
 from interaction_pipeline.defs.activation.checks import build_suppression_checks
+from interaction_pipeline.defs.activation.keys import ActivationKeys, activation_keys
 from interaction_pipeline.defs.activation.sensors import build_audience_sensor
 from interaction_pipeline.defs.activation.sync_assets import build_activation_assets
+from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
+from interaction_pipeline.defs.transform.project import dbt_project
+from interaction_pipeline.destinations.plan import load_plan
 
 SYNC_ALL_JOB = "sync_all_audiences"
 
 
-def activation_definitions(plan: ActivationPlan) -> dg.Definitions:
-    if not plan.targets:
+def activation_definitions(keys: ActivationKeys) -> dg.Definitions:
+    if not keys.plan.targets:
         return dg.Definitions()
-    assets = build_activation_assets(plan)
+    assets = build_activation_assets(keys)
     job = dg.define_asset_job(
         SYNC_ALL_JOB,
         selection=dg.AssetSelection.assets(*assets),
@@ -23,12 +28,13 @@ def activation_definitions(plan: ActivationPlan) -> dg.Definitions:
     )
     return dg.Definitions(
         assets=assets,
-        asset_checks=build_suppression_checks(plan),
+        asset_checks=build_suppression_checks(keys),
         jobs=[job],
-        sensors=[build_audience_sensor(plan)],
+        sensors=[build_audience_sensor(keys)],
     )
 
 
 @dg.definitions
 def activation() -> dg.Definitions:
-    return activation_definitions(load_plan())
+    plan = load_plan(Path(dbt_project.manifest_path))
+    return activation_definitions(activation_keys(plan, [interaction_pipeline_dbt_assets]))

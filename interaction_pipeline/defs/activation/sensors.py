@@ -14,14 +14,14 @@ import time
 
 import dagster as dg
 
-from interaction_pipeline.defs.activation.audience_targets import ActivationPlan
+from interaction_pipeline.defs.activation.keys import ActivationKeys
 
 
 def new_materializations(
-    instance: dg.DagsterInstance, plan: ActivationPlan, cursor: dict[str, int]
+    instance: dg.DagsterInstance, keys: ActivationKeys, cursor: dict[str, int]
 ) -> tuple[list[dg.RunRequest], dict[str, int]]:
     requests, advanced = [], dict(cursor)
-    for model_key, sync_keys in plan.sync_keys_by_model().items():
+    for model_key, sync_keys in keys.sync_keys_by_model().items():
         records = instance.fetch_materializations(model_key, limit=1).records
         if not records:
             continue
@@ -44,11 +44,11 @@ RETRY_AFTER_SECONDS = 300
 
 
 def unfinished_syncs(
-    instance: dg.DagsterInstance, plan: ActivationPlan, cursor: dict[str, int], now: float
+    instance: dg.DagsterInstance, keys: ActivationKeys, cursor: dict[str, int], now: float
 ) -> tuple[list[dg.RunRequest], dict[str, int]]:
     requests, advanced = [], dict(cursor)
-    for target in plan.targets:
-        key = plan.sync_key(target)
+    for target in keys.plan.targets:
+        key = keys.sync_key(target)
         records = instance.fetch_materializations(key, limit=1).records
         if not records:
             continue
@@ -69,13 +69,13 @@ def unfinished_syncs(
     return requests, advanced
 
 
-def build_audience_sensor(plan: ActivationPlan) -> dg.SensorDefinition:
-    watched = list(plan.sync_keys_by_model())
+def build_audience_sensor(keys: ActivationKeys) -> dg.SensorDefinition:
+    watched = list(keys.sync_keys_by_model())
 
     @dg.sensor(
         name="audience_sync_sensor",
         target=dg.AssetSelection.assets(
-            *[key for keys in plan.sync_keys_by_model().values() for key in keys]
+            *[key for sync_keys in keys.sync_keys_by_model().values() for key in sync_keys]
         ),
         minimum_interval_seconds=30,
         default_status=dg.DefaultSensorStatus.RUNNING,
@@ -83,9 +83,9 @@ def build_audience_sensor(plan: ActivationPlan) -> dg.SensorDefinition:
     )
     def audience_sync_sensor(context: dg.SensorEvaluationContext):
         cursor = json.loads(context.cursor) if context.cursor else {}
-        requests, advanced = new_materializations(context.instance, plan, cursor)
+        requests, advanced = new_materializations(context.instance, keys, cursor)
         requested = {key for request in requests for key in request.asset_selection or []}
-        retries, advanced = unfinished_syncs(context.instance, plan, advanced, time.time())
+        retries, advanced = unfinished_syncs(context.instance, keys, advanced, time.time())
         requests += [r for r in retries if not set(r.asset_selection or []) & requested]
         if not requests:
             return dg.SkipReason(

@@ -8,10 +8,11 @@ says why. Run config: `dry_run` (report adds, removes and hashed samples, send n
 
 import dagster as dg
 
-from interaction_pipeline.defs.activation.audience_targets import ActivationPlan
+from interaction_pipeline.defs.activation.keys import ActivationKeys
 from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
-from interaction_pipeline.destinations.engine import SyncOutcome, sync_target
+from interaction_pipeline.destinations.engine import sync_target
+from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 
 GUARD_DESCRIPTIONS = {
@@ -30,13 +31,6 @@ class SyncConfig(dg.Config):
     allow_large_removal: bool = False
 
 
-def guard_names(plan: ActivationPlan, target: SyncTarget) -> list[str]:
-    names = ["min_size", "max_removal_share"]
-    if target.audience.purpose == "marketing" and plan.suppressions():
-        names.append("no_suppressed_members")
-    return names
-
-
 def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
     metadata: dict = {
         **outcome.metadata(),
@@ -53,15 +47,15 @@ def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
     return metadata
 
 
-def build_sync_asset(plan: ActivationPlan, target: SyncTarget) -> dg.AssetsDefinition:
-    key = plan.sync_key(target)
+def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefinition:
+    key = keys.sync_key(target)
     resource_key = RESOURCE_KEYS[target.destination]
-    guards = guard_names(plan, target)
-    suppressions = plan.suppressions() if "no_suppressed_members" in guards else []
+    guards = keys.plan.guards(target)
+    suppressions = keys.plan.suppressions_for(target.audience)
 
     @dg.asset(
         key=key,
-        deps=[plan.model_keys[target.audience.name]],
+        deps=[keys.model_key(target.audience)],
         group_name="activation",
         pool=WAREHOUSE_POOL,
         required_resource_keys={"warehouse", resource_key},
@@ -121,5 +115,5 @@ def build_sync_asset(plan: ActivationPlan, target: SyncTarget) -> dg.AssetsDefin
     return sync_audience
 
 
-def build_activation_assets(plan: ActivationPlan) -> list[dg.AssetsDefinition]:
-    return [build_sync_asset(plan, target) for target in plan.targets]
+def build_activation_assets(keys: ActivationKeys) -> list[dg.AssetsDefinition]:
+    return [build_sync_asset(keys, target) for target in keys.plan.targets]

@@ -10,12 +10,12 @@ import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
-from interaction_pipeline.sources.config import check_sandbox
+from interaction_pipeline.sources.endpoints import check_sandbox
 from interaction_pipeline.sources.http import SourceAuthError, SourcePermissionError
 from interaction_pipeline.sources.report import SyncReport
 from interaction_pipeline.sources.sync import COLLECTIONS, sync_collection
-from interaction_pipeline.sources.tables import SPECS
 from interaction_pipeline.warehouse.object_store import live_row_count
+from interaction_pipeline.warehouse.object_tables import OBJECT_TABLES
 
 GROUP = "object_sources"
 SHRINK_WARN_SHARE = 0.2
@@ -50,7 +50,7 @@ def shrink_check(key: dg.AssetKey, before: int, after: int) -> dg.AssetCheckResu
 
 
 def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
-    spec = SPECS[f"{source}/{collection}"]
+    table = OBJECT_TABLES[f"{source}/{collection}"]
     key = asset_key(source, collection)
 
     @dg.asset(
@@ -69,22 +69,22 @@ def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
             ),
         ],
         description=f"{source.title()} {collection}: latest state per id, typed key columns plus the full "
-        f"object as JSON, soft deletes as is_deleted. Table {spec.table}.",
+        f"object as JSON, soft deletes as is_deleted. Table {table.table}.",
     )
     def sync_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
         vendor = getattr(context.resources, source)
         warehouse: DuckDBResource = context.resources.warehouse
-        endpoint_config = vendor.endpoint()
-        endpoint = endpoint_config.endpoint
-        if endpoint == "sandbox":
-            check_sandbox(source, endpoint_config.base_url)
+        resolved = vendor.endpoint()
+        endpoint = resolved.mode
+        if resolved.uses_sandbox:
+            check_sandbox(resolved, vendor.env)
 
         def log_progress(report: SyncReport) -> None:
             if report.pages % 20 == 1:
                 context.log.info(f"{source}/{collection}: {report.records} records in {report.pages} pages")
 
         with warehouse.get_connection() as conn:
-            before = live_row_count(conn, spec)
+            before = live_row_count(conn, table)
             try:
                 report = sync_collection(conn, source, collection, vendor.client(), endpoint, log_progress)
             except (SourceAuthError, SourcePermissionError) as failure:
@@ -94,15 +94,17 @@ def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
                     allow_retries=False,
                     metadata={"source": source, "endpoint": endpoint},
                 ) from failure
-            after = live_row_count(conn, spec)
-            rows, distinct = conn.execute(f"select count(*), count(distinct id) from {spec.table}").fetchone()
+            after = live_row_count(conn, table)
+            rows, distinct = conn.execute(
+                f"select count(*), count(distinct id) from {table.table}"
+            ).fetchone()
         context.log.info(f"{source}/{collection}: {report.mode} sync, {report.written} objects written")
         return dg.MaterializeResult(
             metadata={
                 **report.metadata(),
                 "live_rows": after,
                 "dagster/row_count": rows,
-                "table": spec.table,
+                "table": table.table,
             },
             check_results=[
                 dg.AssetCheckResult(

@@ -6,7 +6,7 @@
   needs exactly one identifier (`external_id`, `user_alias`, `braze_id`, `email`, `phone`). Bad objects are
   reported in `errors` with `input_array` and `index`, the rest are applied (201).
 - Bearer API key required; `429` answers carry `X-RateLimit-Limit/Remaining/Reset` like Braze's.
-- `GET /braze/_sandbox/state` shows the blocklist and users; `/braze/_sandbox/faults` injects faults.
+- `GET /braze/_sandbox/state` shows the blocklist and users; faults come from `/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
+from interaction_pipeline.sandbox.fault_middleware import refused_rows
 
 BLOCKLIST_LIMIT = 50
 TRACK_LIMIT = 75
@@ -33,15 +33,22 @@ class BrazeStore:
     blocklist: set[str] = field(default_factory=set)
     hard_bounced: set[str] = field(default_factory=set)
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
-    faults: FaultBook = field(default_factory=FaultBook)
 
 
 def braze_error(message: str, status: int = 400, headers: dict | None = None) -> JSONResponse:
     return JSONResponse({"message": message}, status_code=status, headers=headers)
 
 
-def _fault_body(rule: FaultRule) -> dict:
-    return {"message": "Sandbox injected fault" if rule.status != 429 else "Rate limit exceeded"}
+def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
+    """An injected error as Braze sends it; a 429 says when the rate-limit window resets (now)."""
+    if status != 429:
+        return {"message": "Sandbox injected fault"}, {}
+    limits = {
+        "X-RateLimit-Limit": "3000",
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(int(time.time())),
+    }
+    return {"message": "Rate limit exceeded"}, limits
 
 
 def routes(state: Any = None) -> list[BaseRoute]:
@@ -50,18 +57,11 @@ def routes(state: Any = None) -> list[BaseRoute]:
     async def guarded(request: Request):
         if not request.headers.get("authorization", "").startswith("Bearer "):
             return braze_error("Invalid API key", 401), 0, None
-        fault, refuse = await store.faults.apply(request, _fault_body)
-        if fault is not None:
-            if fault.status_code == 429:
-                fault.headers["X-RateLimit-Limit"] = "3000"
-                fault.headers["X-RateLimit-Remaining"] = "0"
-                fault.headers["X-RateLimit-Reset"] = str(int(time.time()))
-            return fault, 0, None
         try:
             body = await request.json()
         except ValueError:
             return braze_error("Request body must be JSON"), 0, None
-        return None, refuse, body
+        return None, refused_rows(request), body
 
     def emails(body: dict) -> list[str] | JSONResponse:
         value = body.get("email")
@@ -141,7 +141,6 @@ def routes(state: Any = None) -> list[BaseRoute]:
 
     return [
         Route("/_sandbox/state", show, methods=["GET"]),
-        *store.faults.routes(),
         Route("/email/blocklist", blocklist, methods=["POST"]),
         Route("/email/blacklist", blocklist, methods=["POST"]),
         Route("/email/bounce/remove", bounce_remove, methods=["POST"]),

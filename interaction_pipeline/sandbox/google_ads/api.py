@@ -10,7 +10,7 @@ per user (`TOO_MANY_USER_IDENTIFIERS`); hashed fields must be 64 lowercase hex; 
 per request; one running job per list (`CONCURRENT_MODIFICATION`). With `enablePartialFailure` bad operations
 are reported in `partialFailureError` and the rest are kept. Jobs apply their operations when run; a job stays
 RUNNING for `job_seconds` (POST /google-ads/_sandbox/settings). `GET /google-ads/_sandbox/user_lists` shows
-members; `/google-ads/_sandbox/faults` injects faults (a rule with `code` puts that error code in the body).
+members; faults come from `/_sandbox/faults` (a rule with `code` puts that error code in the body).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from interaction_pipeline.sandbox.destination_faults import FaultRule
+from interaction_pipeline.sandbox.fault_middleware import refused_rows
 from interaction_pipeline.sandbox.google_ads.store import (
     FAILURE_TYPE,
     GoogleStore,
@@ -34,22 +34,13 @@ from interaction_pipeline.sandbox.google_ads.store import (
 )
 
 
-def _fault_body(rule: FaultRule) -> dict:
-    if rule.code:
-        return {
-            "error": {
-                "code": rule.status,
-                "status": "INVALID_ARGUMENT",
-                "message": rule.code,
-                "details": [
-                    {
-                        "@type": FAILURE_TYPE,
-                        "errors": [{"errorCode": {"databaseError": rule.code}, "message": rule.code}],
-                    }
-                ],
-            }
-        }
-    return {"error": {"code": rule.status, "message": "Sandbox injected fault", "status": "UNAVAILABLE"}}
+def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
+    """An injected error as Google sends it; with ``code``, a GoogleAdsFailure naming that error."""
+    if code:
+        failure = {"@type": FAILURE_TYPE, "errors": [{"errorCode": {"databaseError": code}, "message": code}]}
+        error = {"code": status, "status": "INVALID_ARGUMENT", "message": code, "details": [failure]}
+        return {"error": error}, {}
+    return {"error": {"code": status, "message": "Sandbox injected fault", "status": "UNAVAILABLE"}}, {}
 
 
 def routes(state: Any = None) -> list[BaseRoute]:
@@ -99,9 +90,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
             return ads_error(
                 401, {"authenticationError": "NOT_ADS_USER"}, "missing developer-token or bearer"
             )
-        fault, refuse = await store.faults.apply(request, _fault_body)
-        if fault is not None:
-            return fault
+        refuse = refused_rows(request)
         job_id, _, action = request.path_params["job"].partition(":")
         name = f"customers/{request.path_params['cid']}/offlineUserDataJobs/{job_id}"
         job = store.jobs.get(name)
@@ -149,7 +138,6 @@ def routes(state: Any = None) -> list[BaseRoute]:
     return [
         Route("/_sandbox/user_lists", show, methods=["GET"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
-        *store.faults.routes(),
         Route("/{version}/customers/{cid}/offlineUserDataJobs/{job}", job_action, methods=["POST"]),
         Route("/{version}/customers/{cid}/{action}", customer_action, methods=["POST"]),
     ]

@@ -13,8 +13,6 @@ from typing import Any
 
 from starlette.responses import JSONResponse
 
-from interaction_pipeline.sandbox.destination_faults import FaultBook
-
 MAX_IDENTIFIERS_PER_REQUEST = 100_000
 MAX_IDENTIFIERS_PER_USER = 20
 HASHED = {"hashedEmail", "hashedPhoneNumber"}
@@ -62,7 +60,6 @@ class GoogleStore:
     lists: dict[str, UserList] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
     ids: Any = field(default_factory=lambda: itertools.count(9000001))
-    faults: FaultBook = field(default_factory=FaultBook)
     job_seconds: float = 0.0
 
     def refresh(self) -> None:

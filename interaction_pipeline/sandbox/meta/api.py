@@ -6,7 +6,7 @@
 - Rows must match the schema; hashed keys must be 64 lowercase hex (a raw email is an invalid entry, reported
   in `num_invalid_entries` and `invalid_entry_samples`, keyed by the row's values joined with ","); more than
   10,000 rows is error 100. Errors use Graph's shape `{"error": {message, type, code, error_subcode}}`.
-- `GET /meta/_sandbox/audiences` shows every audience and its members; `/meta/_sandbox/faults` injects faults.
+- `GET /meta/_sandbox/audiences` shows every audience and its members; faults come from `/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
+from interaction_pipeline.sandbox.fault_middleware import refused_rows
 
 MAX_ROWS = 10_000
 HASHED_KEYS = {
@@ -59,7 +59,6 @@ class MetaAudience:
 class MetaStore:
     audiences: dict[str, MetaAudience] = field(default_factory=dict)
     ids: Any = field(default_factory=lambda: itertools.count(23850000000000001))
-    faults: FaultBook = field(default_factory=FaultBook)
     requests: int = 0
 
 
@@ -70,17 +69,16 @@ def graph_error(message: str, code: int = 100, subcode: int | None = None, statu
     return JSONResponse({"error": error}, status_code=status)
 
 
-def _fault_body(rule: FaultRule) -> dict:
-    code = 80003 if rule.status == 429 else 2
-    return {
-        "error": {
-            "message": "Sandbox injected fault",
-            "type": "OAuthException",
-            "code": code,
-            "is_transient": True,
-            "fbtrace_id": "sandbox",
-        }
+def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
+    """An injected error as Graph sends it: 80003 is the custom-audience rate limit, 2 a transient error."""
+    error = {
+        "message": "Sandbox injected fault",
+        "type": "OAuthException",
+        "code": 80003 if status == 429 else 2,
+        "is_transient": True,
+        "fbtrace_id": "sandbox",
     }
+    return {"error": error}, {}
 
 
 async def _params(request: Request) -> dict[str, Any]:
@@ -157,9 +155,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
 
     async def users(request: Request) -> JSONResponse:
         store.requests += 1
-        fault, refuse = await store.faults.apply(request, _fault_body)
-        if fault is not None:
-            return fault
+        refuse = refused_rows(request)
         params = await _params(request)
         if not _authorized(request, params):
             return graph_error("Invalid OAuth access token.", code=190)
@@ -228,7 +224,6 @@ def routes(state: Any = None) -> list[BaseRoute]:
 
     return [
         Route("/_sandbox/audiences", show, methods=["GET"]),
-        *store.faults.routes(),
         Route("/{version}/{account}/customaudiences", create_audience, methods=["POST"]),
         Route("/{version}/{audience_id}/users", users, methods=["POST", "DELETE"]),
         Route("/{version}/{audience_id}/usersreplace", users, methods=["POST"]),

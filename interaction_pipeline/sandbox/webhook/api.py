@@ -3,8 +3,8 @@
 `POST /webhook/audiences` takes Segment batch bodies signed with `X-Signature: sha256=<hex HMAC>` (secret
 `sandbox` unless set through `POST /webhook/_sandbox/settings {"secret": ...}`); a bad or missing signature is
 a 401. It keeps every audience's membership from the boolean traits of `identify` messages, deduplicating on
-`messageId`. `GET /webhook/_sandbox/received` shows memberships and message counts; `/webhook/_sandbox/faults`
-injects faults.
+`messageId`. `GET /webhook/_sandbox/received` shows memberships and message counts; faults come from
+`/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -19,31 +19,25 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
-from interaction_pipeline.sandbox.destination_faults import FaultBook, FaultRule
-
-SANDBOX_SECRET = "sandbox"
+from interaction_pipeline.partners import SANDBOX_WEBHOOK_SECRET
 
 
 @dataclass
 class WebhookStore:
-    secret: str = SANDBOX_SECRET
+    secret: str = SANDBOX_WEBHOOK_SECRET
     seen: set[str] = field(default_factory=set)
     events: dict[str, int] = field(default_factory=dict)
     members: dict[str, dict[str, bool]] = field(default_factory=dict)
-    faults: FaultBook = field(default_factory=FaultBook)
 
 
-def _fault_body(rule: FaultRule) -> dict:
-    return {"code": "unavailable", "message": "Sandbox injected fault"}
+def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
+    return {"code": code or "unavailable", "message": "Sandbox injected fault"}, {}
 
 
 def routes(state: Any = None) -> list[BaseRoute]:
     store = WebhookStore()
 
     async def receive(request: Request) -> JSONResponse:
-        fault, _ = await store.faults.apply(request, _fault_body)
-        if fault is not None:
-            return fault
         body = await request.body()
         expected = "sha256=" + hmac.new(store.secret.encode(), body, hashlib.sha256).hexdigest()
         if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
@@ -61,7 +55,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
         return JSONResponse({"success": True})
 
     async def settings(request: Request) -> JSONResponse:
-        store.secret = (await request.json()).get("secret", SANDBOX_SECRET)
+        store.secret = (await request.json()).get("secret", SANDBOX_WEBHOOK_SECRET)
         return JSONResponse({"ok": True})
 
     async def show(request: Request) -> JSONResponse:
@@ -78,6 +72,5 @@ def routes(state: Any = None) -> list[BaseRoute]:
     return [
         Route("/_sandbox/received", show, methods=["GET"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
-        *store.faults.routes(),
         Route("/audiences", receive, methods=["POST"]),
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from datetime import date
 
 EMAIL_CAMPAIGNS = "marts.fct_email_campaign_funnel"
@@ -41,6 +42,12 @@ def email_funnel_totals(connection) -> list[tuple[str, int]]:
         f"select {', '.join(sql for _, sql in FUNNEL_STEPS)} from {EMAIL_CAMPAIGNS}"
     ).fetchone()
     return [(label, int(value or 0)) for (label, _), value in zip(FUNNEL_STEPS, row, strict=True)]
+
+
+def steps_never_grow(funnel: list[tuple[str, int]]) -> bool:
+    """Sent ≥ delivered ≥ opened ≥ clicked. Purchases are left out: they follow opens as well as clicks."""
+    counts = [value for _, value in funnel[:4]]
+    return bool(funnel) and all(earlier >= later for earlier, later in itertools.pairwise(counts))
 
 
 def campaign_rows(connection) -> tuple[list[str], list[tuple]]:

@@ -1,4 +1,4 @@
-"""`interaction-pipeline report`: one static HTML file a marketer can open without Dagster.
+"""The static report: one HTML file a marketer can open without Dagster.
 
 Funnel and engagement charts, the per-campaign email funnel, audience sizes, the audience sync history and the
 events per source, read from the warehouse with a read-only connection (safe while Dagster is idle).
@@ -11,10 +11,8 @@ from decimal import Decimal
 from html import escape
 from pathlib import Path
 
-import click
-
 from interaction_pipeline import settings
-from interaction_pipeline.demo import chart_data, charts, summary
+from interaction_pipeline.reporting import chart_data, charts, queries
 
 STYLE = """
 body { font-family: Helvetica, Arial, sans-serif; margin: 2rem auto; max-width: 1100px; color: #111827; }
@@ -24,7 +22,6 @@ th, td { padding: .3rem .6rem; border-bottom: 1px solid #f3f4f6; text-align: rig
 th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
 th { background: #f9fafb; } .muted { color: #6b7280; } img { max-width: 100%; }
 """
-SYNC_LOG_ROWS = 50
 HEADINGS = {  # warehouse column -> what a marketer reads
     "source_name": "source",
     "campaign_name": "campaign",
@@ -58,25 +55,12 @@ def _image(svg: str, alt: str) -> str:
     return f"<img alt='{escape(alt)}' src='{charts.data_uri(svg)}'>"
 
 
-def sync_history(connection) -> tuple[list[str], list[tuple]]:
-    if "audience_sync_log" not in summary.tables_in(connection, "pipeline"):
-        return [], []
-    cursor = connection.execute(f"select * from pipeline.audience_sync_log limit {SYNC_LOG_ROWS}")
-    columns = [column[0] for column in cursor.description]
-    order = next((c for c in ("synced_at", "sent_at", "created_at", "logged_at") if c in columns), None)
-    if order:
-        cursor = connection.execute(
-            f"select * from pipeline.audience_sync_log order by {order} desc limit {SYNC_LOG_ROWS}"
-        )
-    return columns, cursor.fetchall()
-
-
 def render(connection, warehouse: Path) -> str:
     funnel = chart_data.email_funnel_totals(connection)
     weekly = chart_data.weekly_engagement(connection)
     campaign_columns, campaigns = chart_data.campaign_rows(connection)
-    log_columns, log_rows = sync_history(connection)
-    sources = summary.events_by_source(connection) if summary.tables_in(connection, "raw_events") else []
+    log_columns, log_rows = queries.sync_history(connection)
+    sources = queries.events_by_source(connection)
     generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     parts = [
         f"<!doctype html><html><head><meta charset='utf-8'><title>Interaction report</title>"
@@ -92,7 +76,7 @@ def render(connection, warehouse: Path) -> str:
         "<h2>Campaigns</h2>",
         html_table(campaign_columns, campaigns),
         "<h2>Audiences</h2>",
-        html_table(["audience", "members"], summary.audience_sizes(connection)),
+        html_table(["audience", "members"], queries.audience_sizes(connection)),
         "<h2>Audience sync history</h2>",
         html_table(log_columns, log_rows),
         "<h2>Events by source</h2>",
@@ -102,11 +86,15 @@ def render(connection, warehouse: Path) -> str:
     return "\n".join(parts)
 
 
+class NoWarehouse(Exception):
+    """There is nothing to report on yet."""
+
+
 def write_report(path: Path | None = None) -> Path:
     warehouse = settings.paths().warehouse
-    connection = summary.connect(warehouse)
+    connection = queries.connect(warehouse)
     if connection is None:
-        raise click.ClickException(f"no warehouse at {warehouse}: run `interaction-pipeline demo` first")
+        raise NoWarehouse(f"no warehouse at {warehouse}: run `interaction-pipeline demo` first")
     path = path or settings.paths().exports / "report.html"
     path.parent.mkdir(parents=True, exist_ok=True)
     with connection:

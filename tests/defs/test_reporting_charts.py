@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
+from fixtures.funnel_marts import write_funnel_marts
 
 from interaction_pipeline.defs.reporting.charts import email_charts
 
 
-def test_charts_asset_attaches_svg_charts_and_the_campaign_table(tmp_path, write_funnel_marts):
+def test_charts_asset_attaches_svg_charts_and_the_campaign_table(tmp_path):
     warehouse = tmp_path / "w.duckdb"
     write_funnel_marts(warehouse)
     result = dg.materialize(

@@ -8,9 +8,10 @@ from datetime import date, timedelta
 
 import duckdb
 from click.testing import CliRunner
+from fixtures.funnel_marts import write_funnel_marts
 
-from interaction_pipeline.demo import chart_data, charts
-from interaction_pipeline.demo.commands import report
+from interaction_pipeline.reporting import chart_data, charts
+from interaction_pipeline.reporting.commands import report
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -49,7 +50,7 @@ def test_markdown_image_embeds_the_svg_as_a_base64_data_uri():
     assert base64.b64decode(markdown[len(prefix) : -1]).decode() == svg
 
 
-def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path, write_funnel_marts):
+def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path):
     write_funnel_marts(tmp_path / "w.duckdb")
     with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
         totals = dict(chart_data.email_funnel_totals(connection))
@@ -62,7 +63,7 @@ def test_funnel_totals_start_at_delivery_for_sources_without_sends(tmp_path, wri
     }
 
 
-def test_report_command_writes_charts_campaigns_audiences_and_sync_history(pipeline_home, write_funnel_marts):
+def test_report_command_writes_charts_campaigns_audiences_and_sync_history(pipeline_home):
     write_funnel_marts(pipeline_home / "warehouse.duckdb")
     result = CliRunner().invoke(report, [])
     assert result.exit_code == 0, result.output
@@ -78,7 +79,7 @@ def test_report_command_explains_when_there_is_no_warehouse(pipeline_home):
     assert "run `interaction-pipeline demo` first" in result.output
 
 
-def test_report_command_writes_where_it_is_told(pipeline_home, write_funnel_marts, tmp_path):
+def test_report_command_writes_where_it_is_told(pipeline_home, tmp_path):
     write_funnel_marts(pipeline_home / "warehouse.duckdb")
     target = tmp_path / "elsewhere" / "report.html"
     result = CliRunner().invoke(report, ["--output", str(target)])
@@ -86,24 +87,7 @@ def test_report_command_writes_where_it_is_told(pipeline_home, write_funnel_mart
     assert str(target) in result.output and "Spring Sale" in target.read_text()
 
 
-def test_verification_names_what_differs_from_the_story_and_what_was_never_built(
-    tmp_path, write_funnel_marts
-):
-    from interaction_pipeline.demo.verify import verify
-
-    write_funnel_marts(tmp_path / "w.duckdb")
-    truth = {
-        "events_by_source": {"braze": 3},
-        "email_campaigns": {},
-        "audiences": {
-            "open_tickets": {"user_ids": [], "emails": [], "size": 0},
-            "reengagement": {"user_ids": [], "emails": [], "size": 0},
-        },
-    }
-    with duckdb.connect(str(tmp_path / "w.duckdb"), read_only=True) as connection:
-        verdicts = {verdict.check: verdict for verdict in verify(connection, truth)}
-    events = verdicts["every event sent is in raw_events.messages once"]
-    assert not events.ok and "raw_events" in events.detail
-    assert not verdicts["email funnel per campaign equals the story"].ok  # no campaign_id column in this mart
-    assert not verdicts["aud_reengagement equals the story"].ok  # 42 members, the story says 0
-    assert "42 members" in verdicts["aud_reengagement equals the story"].detail
+def test_a_funnel_step_larger_than_the_one_before_is_caught():
+    assert chart_data.steps_never_grow([("Sent", 10), ("Delivered", 9), ("Opened", 4), ("Clicked", 1)])
+    assert not chart_data.steps_never_grow([("Sent", 10), ("Delivered", 9), ("Opened", 12), ("Clicked", 1)])
+    assert not chart_data.steps_never_grow([])

@@ -1,0 +1,56 @@
+"""Warehouse reads the report and the demo's summary share; a table not built yet reads as empty."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+SYNC_LOG_ROWS = 50
+
+
+def connect(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
+    """A read-only connection (safe while Dagster is idle), or None when there is no warehouse yet."""
+    if not warehouse.exists():
+        return None
+    return duckdb.connect(str(warehouse), read_only=True)
+
+
+def tables_in(connection, schema: str) -> list[str]:
+    rows = connection.execute(
+        "select table_name from information_schema.tables where table_schema = ? order by table_name",
+        [schema],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def events_by_source(connection) -> list[tuple]:
+    if "messages" not in tables_in(connection, "raw_events"):
+        return []
+    return connection.execute("""
+        select source_name, source_kind, count(*) as messages,
+               count(distinct coalesce(user_id, anonymous_id)) as senders_ids,
+               min(timestamp)::date as first_day, max(timestamp)::date as last_day
+        from raw_events.messages group by all order by messages desc
+    """).fetchall()
+
+
+def audience_sizes(connection) -> list[tuple[str, int]]:
+    return [
+        (name, connection.execute(f'select count(*) from audiences."{name}"').fetchone()[0])
+        for name in tables_in(connection, "audiences")
+    ]
+
+
+def sync_history(connection, limit: int = SYNC_LOG_ROWS) -> tuple[list[str], list[tuple]]:
+    """The newest rows of the audience sync log, with their column names."""
+    if "audience_sync_log" not in tables_in(connection, "pipeline"):
+        return [], []
+    cursor = connection.execute(f"select * from pipeline.audience_sync_log limit {limit}")
+    columns = [column[0] for column in cursor.description]
+    order = next((c for c in ("synced_at", "sent_at", "created_at", "logged_at") if c in columns), None)
+    if order:
+        cursor = connection.execute(
+            f"select * from pipeline.audience_sync_log order by {order} desc limit {limit}"
+        )
+    return columns, cursor.fetchall()

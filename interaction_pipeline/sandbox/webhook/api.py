@@ -3,8 +3,10 @@
 `POST /webhook/audiences` takes Segment batch bodies signed with `X-Signature: sha256=<hex HMAC>` (secret
 `sandbox` unless set through `POST /webhook/_sandbox/settings {"secret": ...}`); a bad or missing signature is
 a 401. It keeps every audience's membership from the boolean traits of `identify` messages, deduplicating on
-`messageId`. `GET /webhook/_sandbox/received` shows memberships and message counts; faults come from
-`/_sandbox/faults`.
+`messageId`. `GET /webhook/audiences?audience=<name>` (signed with the HMAC of the name) answers how many
+members the receiver holds, `{"audience": ..., "members": n}`. `GET /webhook/_sandbox/received` shows
+memberships and message counts, `POST /webhook/_sandbox/reset` forgets everything received (a receiver that
+lost its database); faults come from `/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -37,10 +39,26 @@ def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
 def routes(state: Any = None) -> list[BaseRoute]:
     store = WebhookStore()
 
+    def signed(request: Request, content: bytes) -> bool:
+        expected = "sha256=" + hmac.new(store.secret.encode(), content, hashlib.sha256).hexdigest()
+        return hmac.compare_digest(request.headers.get("x-signature", ""), expected)
+
+    async def count(request: Request) -> JSONResponse:
+        audience = request.query_params.get("audience", "")
+        if not signed(request, audience.encode()):
+            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
+        members = sum(store.members.get(audience, {}).values())
+        return JSONResponse({"audience": audience, "members": members})
+
+    async def reset(request: Request) -> JSONResponse:
+        store.seen.clear()
+        store.events.clear()
+        store.members.clear()
+        return JSONResponse({"reset": True})
+
     async def receive(request: Request) -> JSONResponse:
         body = await request.body()
-        expected = "sha256=" + hmac.new(store.secret.encode(), body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
+        if not signed(request, body):
             return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
         for message in orjson.loads(body).get("batch", []):
             if message["messageId"] in store.seen:
@@ -72,5 +90,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
     return [
         Route("/_sandbox/received", show, methods=["GET"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/audiences", receive, methods=["POST"]),
+        Route("/audiences", count, methods=["GET"]),
     ]

@@ -84,4 +84,4 @@ class HttpSender:
         if response.status_code in RETRY_STATUSES:
             reason = f"gave up after {self.policy.attempts} attempts: {_reason(response)}"
             raise DeliveryError(reason, answer.retries)
-        raise DeliveryError(_reason(response), answer.retries, _json_or_empty(response))
+        raise DeliveryError(_reason(response), answer.retries, _json_or_empty(response), response.status_code)

@@ -9,6 +9,10 @@ each member who leaves gets the trait set to false and "Audience Exited". Proper
 Segment batch bodies (`{"batch": [...]}`, 100 members per request), each body signed:
 `X-Signature: sha256=<hex HMAC-SHA256 of the raw body with AUDIENCE_WEBHOOK_SECRET>`. Message ids are stable
 within a run, so a receiver can drop the duplicates a retried request may produce.
+
+A receiver may also answer `GET <url>?audience=<name>` (signed with the HMAC of the audience name) with
+`{"members": <count>}`, the members it holds: a sync then notices a receiver that lost its data (a count that
+differs from what was confirmed) and sends everyone again. A receiver that answers 404 or 405 is not checked.
 """
 
 from __future__ import annotations
@@ -21,12 +25,14 @@ from datetime import UTC, datetime
 import duckdb
 import orjson
 
-from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.base import BatchResult, Confirmed, DeliveryError, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 
 MEMBERS_PER_REQUEST = 100
+# Answers of a receiver that does not report its members.
+NOT_REPORTED = {404, 405, 501}
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -110,3 +116,28 @@ class WebhookDestination:
 
     def close(self, action: str) -> BatchResult:
         return BatchResult()
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        return None
+
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        name = target.audience.name
+        signature = sign(name.encode(), self.secret)
+        try:
+            response, _ = self.http.call(
+                "GET", "", params={"audience": name}, headers={"X-Signature": signature}
+            )
+        except DeliveryError as error:
+            if error.status in NOT_REPORTED:
+                return None
+            raise
+        try:
+            members = int(response.json()["members"])
+        except (ValueError, KeyError, TypeError):
+            return None  # an answer without a count says nothing about the receiver's state
+        if members != confirmed.count:
+            return f"the webhook receiver holds {members} members of {name}, {confirmed.count} are confirmed"
+        return None
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        return False

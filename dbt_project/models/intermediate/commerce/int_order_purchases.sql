@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='purchase_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='purchase_id') }}
 
 {#- Order Completed events with the profile that ordered. Incremental: orders loaded since the newest one here
     are added, and orders already here are rewritten only when their recipient now belongs to another

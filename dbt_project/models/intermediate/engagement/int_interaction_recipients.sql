@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='recipient_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='recipient_id') }}
 
 {#- One row per distinct (user_id, email, anonymous_id) seen on interactions, with the latest time of each kind
     of engagement and the latest NPS answer. Profiles change as identity is stitched, recipients do not: the

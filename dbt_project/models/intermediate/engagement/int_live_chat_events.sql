@@ -1,10 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-    )
-}}
+{{ config(incremental_strategy='append') }}
 
 {#- Live-chat events that belong to a conversation, one narrow row per event with only what a conversation
     summary needs, so fct_live_chat_conversations re-summarises changed conversations from a small table

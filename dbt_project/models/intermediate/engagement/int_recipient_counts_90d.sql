@@ -3,10 +3,7 @@
 {%- endset -%}
 {{
     config(
-        materialized='incremental',
         unique_key='recipient_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         pre_hook="{% if is_incremental() %}delete from {{ this }} where window_start <> " ~ window_start ~ "{% endif %}",
     )
 }}

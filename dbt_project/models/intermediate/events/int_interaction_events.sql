@@ -1,9 +1,7 @@
 {{
     config(
-        materialized='incremental',
         unique_key='message_id',
         incremental_strategy='append',
-        on_schema_change='fail',
     )
 }}
 

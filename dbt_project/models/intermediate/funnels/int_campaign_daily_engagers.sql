@@ -1,9 +1,7 @@
 {{
     config(
-        materialized='incremental',
         unique_key='engager_key',
         incremental_strategy='append',
-        on_schema_change='fail',
     )
 }}
 

@@ -1,10 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-    )
-}}
+{{ config(incremental_strategy='append') }}
 
 {#- Email touches that can earn a conversion: human opens and clicks, one row per event, with the recipient
     and none of the event's other columns, so attribution reads a narrow table instead of every event.

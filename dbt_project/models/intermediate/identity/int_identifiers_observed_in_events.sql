@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key=['record_id', 'identifier_type', 'identifier_value'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key=['record_id', 'identifier_type', 'identifier_value']) }}
 
 {#- Identifiers seen together on messages, one row per (record, identifier), where a record is a distinct
     set of cleaned ids on messages. Incremental: only messages loaded after the newest first load here are

@@ -1,10 +1,7 @@
 {%- set passes = var('identity_passes') -%}
 {{
     config(
-        materialized='incremental',
         unique_key=['identifier_type', 'identifier_value'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         post_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
     )
 }}

@@ -1,9 +1,7 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='changed_rows',
         unique_key='recipient_id',
-        on_schema_change='fail',
     )
 }}
 

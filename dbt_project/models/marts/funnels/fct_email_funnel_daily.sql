@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='funnel_day_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='funnel_day_key') }}
 
 {#- The email funnel per campaign, message variation and day (UTC): sent → delivered → human open → click →
     conversion, with bounces (hard/soft), unsubscribes, spam reports and the rates between steps. Opens

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='funnel_day_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='funnel_day_key') }}
 
 {#- In-app messages and content cards per campaign and day: sent → delivered → viewed → clicked. -#}
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='funnel_day_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='funnel_day_key') }}
 
 {#- Push per campaign and day: sent → received → tapped, plus bounces. Braze reports no "received" step, so
     tap rates are given against both sent and received. -#}

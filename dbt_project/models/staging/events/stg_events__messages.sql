@@ -3,7 +3,6 @@
         materialized='incremental',
         unique_key='message_id',
         incremental_strategy='append',
-        on_schema_change='fail',
     )
 }}
 

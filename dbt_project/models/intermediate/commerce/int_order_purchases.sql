@@ -10,7 +10,7 @@ with order_events as (
     where
         action = 'Order Completed'
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),
@@ -51,7 +51,7 @@ orders as (
     {% if is_incremental() -%}
         union all
 
-        {{ rows_with_moved_profile([
+        {{ rows_with_moved_profile(this, 'recipient_profiles', [
             'purchase_id', 'profile_id', 'recipient_id', 'purchased_at', 'amount', 'currency', 'loaded_at'
         ]) }}
     {%- endif %}

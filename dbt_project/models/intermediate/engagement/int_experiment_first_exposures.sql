@@ -21,7 +21,7 @@ with new_exposures as (
         action = 'Experiment Viewed'
         and experiment_id is not null
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
         {%- endif %}
 
 ),

@@ -10,7 +10,7 @@ with new_events as (
 
     select * from {{ ref('int_interaction_events') }}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
     {%- endif %}
 
 ),

@@ -12,7 +12,7 @@ with chat_events as (
         channel = 'live_chat'
         and conversation_id is not null
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),

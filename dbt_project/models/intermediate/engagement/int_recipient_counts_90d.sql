@@ -22,7 +22,7 @@ with window_events as (
         occurred_at >= {{ window_start }}
         and action in ('Email Opened', 'Email Link Clicked', 'Page Viewed', 'Screen Viewed', 'Order Completed')
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
         {%- endif %}
 
 ),

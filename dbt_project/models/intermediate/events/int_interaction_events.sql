@@ -13,7 +13,7 @@
 
 {%- set since_last_run -%}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
     {%- endif %}
 {%- endset %}
 

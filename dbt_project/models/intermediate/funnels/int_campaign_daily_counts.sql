@@ -10,7 +10,7 @@ with new_events as (
     where
         channel in ('email', 'push', 'in_app')
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
         {%- endif %}
 
 ),

@@ -21,7 +21,7 @@ with new_events as (
             or (channel = 'push' and action = 'Push Notification Tapped')
         )
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.first_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'first_loaded_at') }}
         {%- endif %}
 
 ),

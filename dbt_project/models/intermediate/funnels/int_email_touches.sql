@@ -15,7 +15,7 @@ with email_events as (
             or action = 'Email Link Clicked'
         )
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),

@@ -11,7 +11,7 @@ with messages as (
 
     select * from {{ ref('stg_events__messages') }}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.first_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'first_loaded_at') }}
     {%- endif %}
 
 ),

@@ -197,7 +197,7 @@ edges as (
 
 ),
 
-{{ label_propagation_ctes('nodes', 'edges', passes) }},
+{{ label_propagation_ctes('nodes', 'edges', passes, result='propagated_labels') }},
 
 labelled as (
 
@@ -208,7 +208,7 @@ labelled as (
         nodes.records_fingerprint,
         profile_label.label_text as profile_label
     from nodes
-    inner join label_pass_{{ passes }} as final_label
+    inner join propagated_labels as final_label
         on nodes.node_key = final_label.node_key
     inner join nodes as profile_label
         on final_label.label = profile_label.label

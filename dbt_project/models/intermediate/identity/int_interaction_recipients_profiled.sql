@@ -24,11 +24,7 @@ identifiers as (
 
 final as (
 
-    select
-        recipients.*,
-        {{ profile_of_recipient('recipients', 'identifiers') }} as profile_id
-    from recipients
-    {{ profile_of_recipient_joins('recipients', 'identifiers') }}
+    {{ select_with_recipient_profile('recipients', 'identifiers') }}
 
 )
 

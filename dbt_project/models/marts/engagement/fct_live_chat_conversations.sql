@@ -33,7 +33,7 @@ recipient_profiles as (
             source_name,
             conversation_id
         from {{ ref('int_live_chat_events') }}
-        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
 
     ),
 {%- endif %}
@@ -132,17 +132,15 @@ conversations as (
 
         -- Conversations with new events were summarised again above.
         {{ rows_with_moved_profile(
+            this,
+            'recipient_profiles',
             [
                 'conversation_key', 'source_name', 'source_kind', 'conversation_id', 'profile_id', 'recipient_id',
                 'started_at', 'ended_at', 'duration_seconds', 'customer_messages', 'agent_messages',
                 'total_messages', 'agent_id', 'agent_name', 'is_ended', 'last_loaded_at',
             ],
-            except_where="exists (
-                select 1 from changed_conversations
-                where
-                    changed_conversations.source_name = existing.source_name
-                    and changed_conversations.conversation_id = existing.conversation_id
-            )",
+            rebuilt='changed_conversations',
+            rebuilt_keys=['source_name', 'conversation_id'],
         ) }}
     {%- endif %}
 

@@ -16,7 +16,7 @@ with survey_events as (
     where
         action = 'Survey Question Answered'
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),
@@ -70,7 +70,7 @@ responses as (
     {% if is_incremental() -%}
         union all
 
-        {{ rows_with_moved_profile([
+        {{ rows_with_moved_profile(this, 'recipient_profiles', [
             'response_id', 'source_name', 'source_kind', 'profile_id', 'recipient_id', 'survey_id',
             'survey_type', 'score', 'nps_category', 'answered_at', 'loaded_at',
         ]) }}

@@ -16,11 +16,11 @@ counts as (
         campaign_id,
         max(campaign_name) as campaign_name,
         event_date,
-        {{ count_of("action = 'In-App Message Sent'") }} as sent,
-        {{ count_of("action = 'In-App Message Delivered'") }} as delivered,
-        {{ count_of("action = 'In-App Message Viewed'") }} as viewed,
-        {{ count_of("action = 'In-App Message Clicked'") }} as clicked,
-        {{ count_of("action = 'In-App Message Dismissed'") }} as dismissed
+        {{ sum_where('event_count', "action = 'In-App Message Sent'") }} as sent,
+        {{ sum_where('event_count', "action = 'In-App Message Delivered'") }} as delivered,
+        {{ sum_where('event_count', "action = 'In-App Message Viewed'") }} as viewed,
+        {{ sum_where('event_count', "action = 'In-App Message Clicked'") }} as clicked,
+        {{ sum_where('event_count', "action = 'In-App Message Dismissed'") }} as dismissed
     from daily_counts
     group by source_name, campaign_id, event_date
 

@@ -24,10 +24,10 @@ summed_counts as (
         campaign_id,
         max(campaign_name) as campaign_name,
         event_date,
-        {{ count_of("action = 'Push Notification Sent'") }} as sent,
-        {{ count_of("action = 'Push Notification Received'") }} as received,
-        {{ count_of("action = 'Push Notification Tapped'") }} as tapped,
-        {{ count_of("action = 'Push Notification Bounced'") }} as bounced
+        {{ sum_where('event_count', "action = 'Push Notification Sent'") }} as sent,
+        {{ sum_where('event_count', "action = 'Push Notification Received'") }} as received,
+        {{ sum_where('event_count', "action = 'Push Notification Tapped'") }} as tapped,
+        {{ sum_where('event_count', "action = 'Push Notification Bounced'") }} as bounced
     from daily_counts
     group by source_name, campaign_id, event_date
 

@@ -16,7 +16,7 @@ with messages as (
     where
         message_type = 'identify'
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),

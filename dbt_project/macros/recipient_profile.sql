@@ -24,10 +24,7 @@
     groups them. Incremental marts store it with each row, so a row's profile can be looked up again in
     int_interaction_recipients_profiled when identities are stitched differently. -#}
 {% macro recipient_id(user_id, email, anonymous_id) -%}
-    {{ dbt.hash(dbt.concat([
-        "coalesce(" ~ user_id ~ ", '')", "'|'", "coalesce(" ~ email ~ ", '')", "'|'",
-        "coalesce(" ~ anonymous_id ~ ", '')"
-    ])) }}
+    {{ surrogate_key([user_id, email, anonymous_id]) }}
 {%- endmacro %}
 
 {#- For an incremental model that stores `profile_id` and `recipient_id`: the rows of `stored` (the model's

@@ -68,10 +68,7 @@ message_records as (
     -- A record is a distinct set of cleaned identifiers: messages that differ only in their source or in
     -- placeholder values assert the same links, so they share one record (far fewer rows to stitch).
     select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'",
-            "coalesce(other_anonymous_id, '')", "'|'", "coalesce(email, '')", "'|'", "coalesce(other_email, '')"
-        ])) }} as record_id,
+        {{ surrogate_key(['user_id', 'anonymous_id', 'other_anonymous_id', 'email', 'other_email']) }} as record_id,
         user_id,
         anonymous_id,
         other_anonymous_id,

@@ -8,9 +8,12 @@ costs a few hash joins.
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
+import orjson
 
 from interaction_pipeline.destinations import normalize
 from interaction_pipeline.destinations.diff import identifier_columns
@@ -65,34 +68,50 @@ def _stage_suppression_ids(conn: duckdb.DuckDBPyConnection, suppressions: list[A
     return problems
 
 
-def _same_phone(conn: duckdb.DuckDBPyConnection) -> list[str]:
-    """Member keys whose phone is a suppression audience's phone, compared as E.164 numbers."""
-    pairs = conn.execute(
-        f"""
-        with members as (
-            select member_key, phone, country, {_phone_tail("phone")} as tail
-            from _aud where phone is not null
-        ), suppressed as (
-            select distinct phone, country, {_phone_tail("phone")} as tail
-            from _suppression_ids where phone is not null
+def _e164(phone: str, country: str | None) -> str | None:
+    try:
+        return normalize.phone_e164(phone, country)
+    except normalize.InvalidIdentifier:
+        return None
+
+
+def _stage_same_phone(conn: duckdb.DuckDBPyConnection) -> None:
+    """Add to `_suppressed` the members whose phone is a suppression audience's phone, as E.164 numbers.
+
+    Only distinct (phone, country) values whose last seven digits meet on both sides are parsed."""
+    tails = f"""
+        with suppressed as (
+            select distinct {_phone_tail("phone")} as tail from _suppression_ids where phone is not null
         )
-        select m.member_key, m.phone, m.country, s.phone, s.country
-        from members m join suppressed s using (tail) where length(tail) = 7
+        select distinct phone, country from _aud
+        where phone is not null
+          and {_phone_tail("phone")} in (select tail from suppressed where length(tail) = 7)
+        union
+        select distinct phone, country from _suppression_ids where phone is not null
+    """
+    with tempfile.TemporaryDirectory(prefix="audience-phones-") as folder:
+        path = Path(folder) / "phones.ndjson"
+        with path.open("wb") as out:
+            for phone, country in conn.execute(tails).fetchall():
+                out.write(orjson.dumps({"p": phone, "c": country, "e": _e164(phone, country)}) + b"\n")
+        conn.execute(
+            f"""
+            create or replace temp table _phone_numbers as
+            select p as phone, c as country, e as e164
+            from read_json('{path}', format = 'newline_delimited',
+                           columns = {{p: 'VARCHAR', c: 'VARCHAR', e: 'VARCHAR'}})
+            """
+        )
+    conn.execute(
         """
-    ).fetchall()
-    e164: dict[tuple[str, str | None], str | None] = {}
-
-    def number(phone: str, country: str | None) -> str | None:
-        if (phone, country) not in e164:
-            try:
-                e164[phone, country] = normalize.phone_e164(phone, country)
-            except normalize.InvalidIdentifier:
-                e164[phone, country] = None
-        return e164[phone, country]
-
-    return [
-        key for key, phone, country, other, region in pairs if number(phone, country) == number(other, region)
-    ]
+        insert into _suppressed
+        select a.member_key
+        from _aud a
+        join _phone_numbers mine on mine.phone = a.phone and mine.country is not distinct from a.country
+        join _phone_numbers theirs on theirs.e164 = mine.e164
+        join _suppression_ids s on s.phone = theirs.phone and s.country is not distinct from theirs.country
+        """
+    )
 
 
 def find_suppressed(conn: duckdb.DuckDBPyConnection, suppressions: list[AudienceSpec]) -> Overlap:
@@ -111,9 +130,7 @@ def find_suppressed(conn: duckdb.DuckDBPyConnection, suppressions: list[Audience
             join _suppression_ids s on lower({_trimmed("a.email")}) = s.email_key
         """
     )
-    same_phone = _same_phone(conn)
-    if same_phone:
-        conn.executemany("insert into _suppressed values (?)", [[key] for key in same_phone])
+    _stage_same_phone(conn)
     keys = [
         key for (key,) in conn.execute("select distinct member_key from _suppressed order by 1").fetchall()
     ]

@@ -100,7 +100,7 @@ def test_suppressed_members_are_left_out_of_a_marketing_sync_and_counted(warehou
         [
             nobody(profile_id="other-1", email="\u00a0PERSON.3@example.com "),  # email, case and blanks aside
             nobody(profile_id="other-2", phone="+1 415 555 0005"),  # the same number, written otherwise
-            nobody(profile_id="other-3", phone="+44 20 7946 0005"),  # same last digits, another number
+            nobody(profile_id="other-3", phone="+44 20 7555 0006"),  # p00006's last 7 digits, another number
             nobody(profile_id="p00009"),  # the same profile
             nobody(profile_id="other-4", user_id="u11"),  # the same user id
         ],
@@ -111,7 +111,7 @@ def test_suppressed_members_are_left_out_of_a_marketing_sync_and_counted(warehou
     assert (outcome.suppressed, outcome.members, outcome.added) == (4, 146, 146)
     (added,) = folder.glob("test/*/added.csv")
     sent = {row[0] for row in duckdb.sql(f"select profile_id from '{added}'").fetchall()}
-    assert sent.isdisjoint({"p00003", "p00005", "p00009", "p00011"}) and len(sent) == 146
+    assert sent.isdisjoint({"p00003", "p00005", "p00009", "p00011"}) and "p00006" in sent and len(sent) == 146
     detail = warehouse.execute(
         "select detail->>'suppressed' from pipeline.audience_sync_log where level = 'sync'"
     ).fetchall()

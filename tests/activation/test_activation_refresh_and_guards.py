@@ -1,8 +1,9 @@
 """Sync assets in Dagster: the default removal guard and its one-time acceptance, unmatched members counted
-with their reasons, and full refresh by run config or by the full refresh job."""
+with their reasons, full refresh by run config or by the full refresh job, a destination checked on demand."""
 
 import dagster as dg
 import duckdb
+import requests
 from activation_helpers import KEYS, check_reasons, latest_metadata, materialize, write_audiences
 
 from interaction_pipeline.defs.activation.definitions import (
@@ -10,6 +11,7 @@ from interaction_pipeline.defs.activation.definitions import (
     SYNC_ALL_JOB,
     activation_definitions,
 )
+from interaction_pipeline.sandbox.server import run_sandbox
 
 
 def exported(home, name: str) -> list[list[str]]:
@@ -79,3 +81,21 @@ def test_every_sync_runs_daily_to_check_its_destination_and_renew_memberships(ac
     assert schedule.name == "audience_upkeep_schedule"
     assert schedule.job_name == SYNC_ALL_JOB and schedule.cron_schedule == "17 4 * * *"
     assert schedule.default_status == dg.DefaultScheduleStatus.RUNNING
+
+
+def test_run_config_checks_the_destination_now_and_a_deleted_list_is_rebuilt(activation, monkeypatch):
+    home, assets, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["a@x.com", "b@x.com"], [])
+    with run_sandbox() as sandbox, dg.DagsterInstance.ephemeral() as instance:
+        monkeypatch.setenv("INTERACTION_PIPELINE_SANDBOX_URL", sandbox.url)
+        assert materialize(assets, resources, "promo__meta", instance).success
+        requests.post(f"{sandbox.url}/meta/_sandbox/reset", json={}, timeout=5).raise_for_status()
+        assert materialize(assets, resources, "promo__meta", instance).success  # checked within the hour
+        assert latest_metadata(instance, "promo__meta")["requests"] == 0
+        config = {"ops": {"activation__promo__meta": {"config": {"verify_remote": True}}}}
+        assert materialize(assets, resources, "promo__meta", instance, run_config=config).success
+        assert latest_metadata(instance, "promo__meta")["added"] == 2
+        (audience,) = (
+            requests.get(f"{sandbox.url}/meta/_sandbox/audiences", timeout=5).json()["audiences"].values()
+        )
+        assert len(audience["members"]) == 2

@@ -10,6 +10,7 @@ import duckdb
 from interaction_pipeline import settings
 from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
+from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget, find_audience
 from interaction_pipeline.partners import IncompleteCredentials
 
 MANIFEST_OPTION = click.option(
@@ -45,3 +46,22 @@ def client(destination: str) -> tuple[Destination, bool]:
 
 def reasons_text(reasons: dict[str, int]) -> str:
     return ", ".join(f"{reason}: {count}" for reason, count in reasons.items())
+
+
+DESTINATION_OPTION = click.option(
+    "--destination", "-d", help="Only this destination (default: every destination of the audience)."
+)
+
+
+def chosen_targets(
+    plan: ActivationPlan, name: str, destination: str | None
+) -> tuple[AudienceSpec, list[SyncTarget]]:
+    """The audience called ``name`` and its sync targets (only ``destination``'s when given)."""
+    try:
+        spec = find_audience(plan.audiences, name)
+    except KeyError as error:
+        raise click.ClickException(str(error.args[0])) from error
+    targets = [t for t in plan.targets if t.audience is spec and destination in (None, t.destination)]
+    if not targets:
+        raise click.ClickException(f"audience {spec.name} has no destination {destination!r}")
+    return spec, targets

@@ -16,7 +16,9 @@ from rich.table import Table
 
 from interaction_pipeline import settings
 from interaction_pipeline.destinations.cli_support import (
+    DESTINATION_OPTION,
     MANIFEST_OPTION,
+    chosen_targets,
     cli_plan,
     client,
     connect,
@@ -96,25 +98,16 @@ def list_audiences(manifest: str | None) -> None:
 
 @audiences.command("preview")
 @click.argument("name")
-@click.option(
-    "--destination", "-d", help="Only this destination (default: every destination of the audience)."
-)
+@DESTINATION_OPTION
 @click.option("--sample", default=5, show_default=True, help="How many rows of each change to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the preview as JSON.")
 @MANIFEST_OPTION
 def preview(name: str, destination: str | None, sample: int, as_json: bool, manifest: str | None) -> None:
     """Dry run of NAME's syncs: adds, removes, guards and sample rows. Sends nothing."""
     from interaction_pipeline.destinations.engine import sync_target
-    from interaction_pipeline.destinations.spec import find_audience
 
     plan = cli_plan(manifest)
-    try:
-        spec = find_audience(plan.audiences, name)
-    except KeyError as error:
-        raise click.ClickException(str(error.args[0])) from error
-    targets = [t for t in plan.targets if t.audience is spec and destination in (None, t.destination)]
-    if not targets:
-        raise click.ClickException(f"audience {spec.name} has no destination {destination!r}")
+    spec, targets = chosen_targets(plan, name, destination)
     suppressions = plan.suppressions_for(spec)
     results = []
     with connect() as conn:

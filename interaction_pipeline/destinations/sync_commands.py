@@ -7,17 +7,15 @@ import click
 from rich.console import Console
 
 from interaction_pipeline.destinations.cli_support import (
+    DESTINATION_OPTION,
     MANIFEST_OPTION,
+    chosen_targets,
     cli_plan,
     client,
     connect,
     reasons_text,
 )
 from interaction_pipeline.destinations.outcome import SyncOutcome
-
-DESTINATION_OPTION = click.option(
-    "--destination", "-d", help="Only this destination (default: every destination of the audience)."
-)
 
 
 def _summary(outcome: SyncOutcome) -> str:
@@ -47,16 +45,9 @@ def sync(
 ) -> None:
     """Sync NAME to its destinations now, as its Dagster sync assets do."""
     from interaction_pipeline.destinations.engine import sync_target
-    from interaction_pipeline.destinations.spec import find_audience
 
     plan = cli_plan(manifest)
-    try:
-        spec = find_audience(plan.audiences, name)
-    except KeyError as error:
-        raise click.ClickException(str(error.args[0])) from error
-    targets = [t for t in plan.targets if t.audience is spec and destination in (None, t.destination)]
-    if not targets:
-        raise click.ClickException(f"audience {spec.name} has no destination {destination!r}")
+    spec, targets = chosen_targets(plan, name, destination)
     console, trouble = Console(), False
     with connect(read_only=False) as conn:
         for target in targets:

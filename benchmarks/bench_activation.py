@@ -71,6 +71,7 @@ def run(quick: bool) -> list[dict]:
             f"delete from audiences.aud_bench where profile_id in (select 'p' || i from range({churn}) t(i))"
         )
         conn.execute(f"insert into audiences.aud_bench {_members_sql(size, size + churn)}")
+
         def stage_diff() -> None:
             diff.stage_audience(conn, target.audience, diff.target_salt(target))
             diff.stage_diff(conn, target)

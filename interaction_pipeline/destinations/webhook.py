@@ -9,10 +9,6 @@ each member who leaves gets the trait set to false and "Audience Exited". Proper
 Segment batch bodies (`{"batch": [...]}`, 100 members per request), each body signed:
 `X-Signature: sha256=<hex HMAC-SHA256 of the raw body with AUDIENCE_WEBHOOK_SECRET>`. Message ids are stable
 within a run, so a receiver can drop the duplicates a retried request may produce.
-
-A receiver may also answer `GET <url>?audience=<name>` (signed with the HMAC of the audience name) with
-`{"members": <count>}`, the members it holds: a sync then notices a receiver that lost its data (a count that
-differs from what was confirmed) and sends everyone again. A receiver that answers 404 or 405 is not checked.
 """
 
 from __future__ import annotations
@@ -31,8 +27,6 @@ from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 
 MEMBERS_PER_REQUEST = 100
-# Answers of a receiver that does not report its members.
-NOT_REPORTED = {404, 405, 501}
 
 
 def sign(body: bytes, secret: str) -> str:
@@ -120,7 +114,13 @@ class WebhookDestination:
     def membership_days(self, target: SyncTarget) -> int | None:
         return None
 
+    # Answers of a receiver that does not report its members.
+    NOT_REPORTED = frozenset({404, 405, 501})
+
     def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        """A receiver may answer `GET <url>?audience=<name>` (signed with the HMAC of the audience name) with
+        `{"members": <count>}`, the members it holds: a count that differs from what was confirmed means it
+        lost its data, and everyone is sent again. A receiver that answers 404 or 405 is not checked."""
         name = target.audience.name
         signature = sign(name.encode(), self.secret)
         try:
@@ -128,7 +128,7 @@ class WebhookDestination:
                 "GET", "", params={"audience": name}, headers={"X-Signature": signature}
             )
         except DeliveryError as error:
-            if error.status in NOT_REPORTED:
+            if error.status in self.NOT_REPORTED:
                 return None
             raise
         try:

@@ -3,10 +3,8 @@
 `POST /webhook/audiences` takes Segment batch bodies signed with `X-Signature: sha256=<hex HMAC>` (secret
 `sandbox` unless set through `POST /webhook/_sandbox/settings {"secret": ...}`); a bad or missing signature is
 a 401. It keeps every audience's membership from the boolean traits of `identify` messages, deduplicating on
-`messageId`. `GET /webhook/audiences?audience=<name>` (signed with the HMAC of the name) answers how many
-members the receiver holds, `{"audience": ..., "members": n}`. `GET /webhook/_sandbox/received` shows
-memberships and message counts, `POST /webhook/_sandbox/reset` forgets everything received (a receiver that
-lost its database); faults come from `/_sandbox/faults`.
+`messageId`. `GET /webhook/_sandbox/received` shows memberships and message counts; faults come from
+`/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -39,26 +37,10 @@ def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
 def routes(state: Any = None) -> list[BaseRoute]:
     store = WebhookStore()
 
-    def signed(request: Request, content: bytes) -> bool:
-        expected = "sha256=" + hmac.new(store.secret.encode(), content, hashlib.sha256).hexdigest()
-        return hmac.compare_digest(request.headers.get("x-signature", ""), expected)
-
-    async def count(request: Request) -> JSONResponse:
-        audience = request.query_params.get("audience", "")
-        if not signed(request, audience.encode()):
-            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
-        members = sum(store.members.get(audience, {}).values())
-        return JSONResponse({"audience": audience, "members": members})
-
-    async def reset(request: Request) -> JSONResponse:
-        store.seen.clear()
-        store.events.clear()
-        store.members.clear()
-        return JSONResponse({"reset": True})
-
     async def receive(request: Request) -> JSONResponse:
         body = await request.body()
-        if not signed(request, body):
+        expected = "sha256=" + hmac.new(store.secret.encode(), body, hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
             return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
         for message in orjson.loads(body).get("batch", []):
             if message["messageId"] in store.seen:
@@ -75,6 +57,22 @@ def routes(state: Any = None) -> list[BaseRoute]:
     async def settings(request: Request) -> JSONResponse:
         store.secret = (await request.json()).get("secret", SANDBOX_WEBHOOK_SECRET)
         return JSONResponse({"ok": True})
+
+    async def count(request: Request) -> JSONResponse:
+        """`GET /webhook/audiences?audience=<name>`, signed with the HMAC of the name: `{"members": n}`, how
+        many members of the audience the receiver holds (what a sync compares with what it confirmed)."""
+        audience = request.query_params.get("audience", "")
+        expected = "sha256=" + hmac.new(store.secret.encode(), audience.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
+            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
+        return JSONResponse({"audience": audience, "members": sum(store.members.get(audience, {}).values())})
+
+    async def reset(request: Request) -> JSONResponse:
+        """`POST /webhook/_sandbox/reset`: forget everything received (a receiver that lost its database)."""
+        store.seen.clear()
+        store.events.clear()
+        store.members.clear()
+        return JSONResponse({"reset": True})
 
     async def show(request: Request) -> JSONResponse:
         return JSONResponse(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-import duckdb
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
@@ -11,6 +10,7 @@ from rich.table import Table
 from interaction_pipeline import settings
 from interaction_pipeline.sources.report import SyncReport
 from interaction_pipeline.sources.sync import SyncOutcome, parse_targets, sync_targets
+from interaction_pipeline.warehouse import engine
 
 
 @click.command()
@@ -25,8 +25,8 @@ def sync(name: str | None) -> None:
         targets = parse_targets(name)
     except ValueError as problem:
         raise click.BadParameter(str(problem), param_hint="NAME") from problem
-    warehouse = settings.paths().warehouse
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    warehouse = engine.current()
+    settings.paths().home.mkdir(parents=True, exist_ok=True)
     console = Console()
     columns = (
         SpinnerColumn(),
@@ -34,7 +34,7 @@ def sync(name: str | None) -> None:
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
     )
-    with duckdb.connect(str(warehouse)) as conn, Progress(*columns, console=console) as progress:
+    with warehouse.connect() as conn, Progress(*columns, console=console) as progress:
         tasks = {
             target: progress.add_task("/".join(target), total=None, status="waiting") for target in targets
         }
@@ -63,7 +63,7 @@ def _summary(report: SyncReport) -> str:
 
 
 def _table(outcomes: list[SyncOutcome]) -> Table:
-    table = Table(title=f"object syncs into {settings.paths().warehouse}")
+    table = Table(title=f"object syncs into {engine.current().describe()}")
     for column in ("collection", "endpoint", "mode"):
         table.add_column(column, no_wrap=True)
     for column in ("fetched", "written", "deleted", "requests", "seconds"):

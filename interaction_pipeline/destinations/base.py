@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-import duckdb
-
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.warehouse.engine import Connection
 
 
 @dataclass(frozen=True)
@@ -71,7 +70,7 @@ class Destination(Protocol):
 
     def rows_per_batch(self, target: SyncTarget) -> int: ...
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None: ...
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None: ...
 
     def open(self, action: str, total_rows: int, total_batches: int) -> None: ...
 
@@ -89,6 +88,6 @@ class Destination(Protocol):
         does or cannot tell. Raises `RemoteListMissing` when the list itself is gone. Called after
         `prepare(dry_run=True)`."""
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         """Delete the list the product created for ``target``; False when there is none to delete (its
         members must then be removed one by one)."""

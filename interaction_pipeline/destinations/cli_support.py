@@ -6,12 +6,15 @@ from pathlib import Path
 
 import click
 import duckdb
+import psycopg2
 
 from interaction_pipeline import settings
 from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget, find_audience
 from interaction_pipeline.partners import IncompleteCredentials
+from interaction_pipeline.warehouse import engine
+from interaction_pipeline.warehouse.engine import Connection
 
 MANIFEST_OPTION = click.option(
     "--manifest",
@@ -24,14 +27,16 @@ def cli_plan(manifest: str | None) -> ActivationPlan:
     return load_plan(Path(manifest) if manifest else settings.DBT_MANIFEST)
 
 
-def connect(*, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    path = settings.paths().warehouse
-    if not path.exists():
-        raise click.ClickException(f"no warehouse at {path}: build the audiences first")
+def connect(*, read_only: bool = True) -> Connection:
+    warehouse = engine.current()
+    if not warehouse.exists():
+        raise click.ClickException(f"no warehouse at {warehouse.describe()}: build the audiences first")
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        return warehouse.connect(read_only=read_only)
     except duckdb.IOException as error:
         raise click.ClickException(f"the warehouse is busy (a run writes it); retry: {error}") from error
+    except psycopg2.OperationalError as error:
+        raise click.ClickException(f"cannot reach the warehouse {warehouse.describe()}: {error}") from error
 
 
 def client(destination: str) -> tuple[Destination, bool]:

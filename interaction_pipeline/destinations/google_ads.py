@@ -22,8 +22,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-import duckdb
-
 from interaction_pipeline.destinations.base import (
     BatchResult,
     Confirmed,
@@ -45,6 +43,7 @@ from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.sync_state import utc_now
 
 IDENTIFIERS_PER_CALL = 10_000
@@ -113,7 +112,7 @@ class GoogleAdsDestination:
             )
         return days
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         options = target.options
         consent = options.get("consent") or {}
         self.consent = {
@@ -156,7 +155,7 @@ class GoogleAdsDestination:
             return f"Google Ads user list {self.user_list} holds nobody while {confirmed.count} are confirmed"
         return None
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         created = sync_state.remote_list_id(conn, target.audience.name, self.name)
         if not created or target.options.get("user_list_id"):
             return False

@@ -13,8 +13,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import duckdb
-
 from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.batches import BatchSender
 from interaction_pipeline.destinations.outcome import SyncOutcome
@@ -22,6 +20,13 @@ from interaction_pipeline.destinations.plan import ActivationPlan
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import (
+    MISSING_RELATION,
+    Connection,
+    batch_number,
+    create_temp_table,
+    replace_temp_table,
+)
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
 
 
@@ -32,17 +37,17 @@ class Orphan:
     confirmed: int
 
 
-def orphans(conn: duckdb.DuckDBPyConnection, plan: ActivationPlan) -> list[Orphan]:
+def orphans(conn: Connection, plan: ActivationPlan) -> list[Orphan]:
     """State the warehouse holds for pairs the models no longer declare."""
     try:
         pairs = sync_state.synced_pairs(conn)
-    except duckdb.CatalogException:  # never synced
+    except MISSING_RELATION:  # never synced
         return []
     declared = plan.declared()
     return [Orphan(a, d, count) for (a, d), count in sorted(pairs.items()) if (a, d) not in declared]
 
 
-def retired_target(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> SyncTarget:
+def retired_target(conn: Connection, audience: str, destination: str) -> SyncTarget:
     """The pair as it was last synced, rebuilt from the warehouse (its model may be gone)."""
     record = sync_state.recorded_target(conn, audience, destination)
     options = dict(record.get("options") or {})
@@ -65,21 +70,22 @@ def retired_target(conn: duckdb.DuckDBPyConnection, audience: str, destination: 
     return SyncTarget(audience=spec, destination=destination, options=options)
 
 
-def _stage_everyone_out(conn: duckdb.DuckDBPyConnection, target: SyncTarget, rows_per_batch: int) -> int:
-    conn.execute(
+def _stage_everyone_out(conn: Connection, target: SyncTarget, rows_per_batch: int) -> int:
+    replace_temp_table(
+        conn,
+        "_removes",
         f"""
-        create or replace temp table _removes as
         select member_key, fingerprint, payload, false as is_change,
-               (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
+               {batch_number("member_key", rows_per_batch)} as batch_seq
         from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'confirmed'
         """,
         [target.audience.name, target.destination],
     )
-    conn.execute("create or replace temp table _rejected (member_key varchar)")
+    create_temp_table(conn, "_rejected", {"member_key": "varchar"})
     return conn.execute("select count(*) from _removes").fetchall()[0][0]
 
 
-def retire(conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Destination) -> SyncOutcome:
+def retire(conn: Connection, target: SyncTarget, destination: Destination) -> SyncOutcome:
     """Empty or delete ``target``'s remote list and forget it; the outcome says what was removed."""
     name = target.audience.name
     outcome = SyncOutcome(name, target.destination, uuid.uuid4().hex, destination.endpoint, dry_run=False)

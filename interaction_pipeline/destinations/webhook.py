@@ -18,13 +18,13 @@ import hmac
 import uuid
 from datetime import UTC, datetime
 
-import duckdb
 import orjson
 
 from interaction_pipeline.destinations.base import BatchResult, Confirmed, DeliveryError, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
+from interaction_pipeline.warehouse.engine import Connection
 
 MEMBERS_PER_REQUEST = 100
 
@@ -54,7 +54,7 @@ class WebhookDestination:
     def request_count(self) -> int:
         return self.http.requests
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         self.audience = target.audience.name
         self.run_nonce = uuid.uuid4().hex
 
@@ -139,5 +139,5 @@ class WebhookDestination:
             return f"the webhook receiver holds {members} members of {name}, {confirmed.count} are confirmed"
         return None
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         return False

@@ -47,7 +47,7 @@ class Warehouse:
 
     def connect(self, *, read_only: bool = False) -> Connection:
         if self.url:
-            return PostgresConnection(self.url, read_only=read_only)
+            return PostgresConnection(self.url)
         return duckdb.connect(str(self.path), read_only=read_only)
 
     def exists(self) -> bool:
@@ -150,3 +150,47 @@ def batch_number(order_by: str, rows_per_batch: int) -> str:
     return (
         f"cast(floor((row_number() over (order by {order_by}) - 1) / {float(rows_per_batch)}) as bigint) + 1"
     )
+
+
+def create_temp_table(conn: Connection, name: str, columns: dict[str, str]) -> None:
+    """An empty temp table ``name`` with ``columns`` (name: SQL type), replacing one of that name."""
+    if engine_of(conn) == "postgres":
+        conn.execute(f"drop table if exists pg_temp.{name}")
+    replace = "or replace " if engine_of(conn) == "duckdb" else ""
+    conn.execute(f"create {replace}temp table {name} ({', '.join(f'{c} {t}' for c, t in columns.items())})")
+
+
+def execute_count(conn: Connection, sql: str, params: Sequence[Any] | None = None) -> int:
+    """Run an insert, update or delete; return how many rows it changed."""
+    if engine_of(conn) == "postgres":
+        return conn.execute(sql, list(params or [])).rowcount
+    rows = conn.execute(sql, list(params or [])).fetchall()
+    return rows[0][0] if rows else 0
+
+
+def upsert_sql(table: str, columns: Sequence[str], keys: Sequence[str], select: str) -> str:
+    """``insert into table (columns) select ...`` that replaces the row with the same ``keys``; both engines
+    take ``on conflict do update``. The select must yield each key once."""
+    updates = ", ".join(f"{column} = excluded.{column}" for column in columns if column not in keys)
+    return (
+        f"insert into {table} ({', '.join(columns)}) {select} "
+        f"on conflict ({', '.join(keys)}) do update set {updates}"
+    )
+
+
+def export_query(conn: Connection, query: str, path: Path, file_format: str) -> None:
+    """Write what ``query`` returns to a csv (with a header) or parquet file on this machine, in bulk."""
+    options = "format parquet" if file_format == "parquet" else "format csv, header true"
+    if engine_of(conn) == "duckdb":
+        conn.execute(f"copy ({query}) to '{path}' ({options})")
+        return
+    # Postgres sends CSV over COPY; an in-memory DuckDB turns it into parquet where asked.
+    csv_path = path if file_format == "csv" else path.with_suffix(".csv.part")
+    with csv_path.open("w", encoding="utf-8", newline="") as out:
+        conn.raw.cursor().copy_expert(f"copy ({query}) to stdout with (format csv, header true)", out)
+    if file_format != "csv":
+        with duckdb.connect() as converter:
+            converter.execute(
+                f"copy (select * from read_csv('{csv_path}', all_varchar = true)) to '{path}' ({options})"
+            )
+        csv_path.unlink()

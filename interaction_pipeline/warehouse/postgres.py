@@ -5,9 +5,10 @@ placeholders returning something to ``fetchone``/``fetchall``/``fetchmany`` from
 ``begin transaction``/``commit``/``rollback`` statements. This wrapper gives a psycopg2 connection (the driver
 dbt-postgres already brings) the same shape, so the SQL that both engines accept runs unchanged on either.
 
-The session runs in autocommit, like DuckDB's, so a statement outside an explicit transaction commits at once;
-in UTC, so naive timestamps mean UTC on both engines; and JSON columns come back as text, as DuckDB returns
-them, so callers parse them the same way.
+There is no read-only session: a dry run's diff needs temp tables, which Postgres refuses in a read-only
+transaction; readers write no permanent table either way. The session runs in autocommit, like DuckDB's, so
+a statement outside an explicit transaction commits at once; in UTC, so naive timestamps mean UTC on both
+engines; and JSON columns come back as text, as DuckDB returns them, so callers parse them the same way.
 """
 
 from __future__ import annotations
@@ -54,11 +55,9 @@ class PostgresConnection:
 
     engine = "postgres"
 
-    def __init__(self, url: str, *, read_only: bool = False) -> None:
+    def __init__(self, url: str) -> None:
         self.raw = psycopg2.connect(url)
         self.raw.autocommit = True
-        if read_only:
-            self.raw.set_session(readonly=True, autocommit=True)
         psycopg2.extras.register_default_json(self.raw, loads=lambda text: text)
         psycopg2.extras.register_default_jsonb(self.raw, loads=lambda text: text)
         with self.raw.cursor() as cursor:

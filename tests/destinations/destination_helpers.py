@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-import duckdb
 import requests
 
 from interaction_pipeline.destinations.braze import BrazeDestination
@@ -28,10 +27,11 @@ def member(i: int) -> dict:
     }
 
 
-def write_audience(conn: duckdb.DuckDBPyConnection, name: str, members: list[dict]) -> None:
+def write_audience(conn, name: str, members: list[dict]) -> None:
     conn.execute("create schema if not exists audiences")
+    conn.execute(f"drop table if exists audiences.{name}")
     conn.execute(
-        f"create or replace table audiences.{name} (profile_id varchar, email varchar, phone varchar, "
+        f"create table audiences.{name} (profile_id varchar, email varchar, phone varchar, "
         "user_id varchar, country varchar)"
     )
     conn.executemany(

@@ -2,20 +2,45 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Self
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline import partners, settings
+from interaction_pipeline.warehouse.postgres import PostgresConnection
 
 # DuckDB allows one writing process per file: every asset that writes the warehouse declares this pool, and
-# the instance config (interaction_pipeline/dagster.yaml) gives pools a single slot.
+# the instance config (interaction_pipeline/dagster.yaml) gives pools a single slot. A Postgres warehouse
+# would take concurrent writers, but the slot still keeps loads, syncs and dbt builds from interleaving, so
+# a build always sees whole loads; the pool stays the same on both engines.
 WAREHOUSE_POOL = "duckdb_warehouse"
 
 
-def warehouse_resource() -> DuckDBResource:
-    return DuckDBResource(database=str(settings.paths().warehouse))
+class WarehouseResource(DuckDBResource):
+    """The warehouse: the DuckDB file at ``database``, or the Postgres database at ``url`` when one is set.
+
+    ``get_connection()`` yields either engine's connection; both take the same calls
+    (`interaction_pipeline.warehouse.engine`)."""
+
+    url: str | None = None
+
+    @contextmanager
+    def get_connection(self) -> Iterator:
+        if not self.url:
+            with super().get_connection() as conn:
+                yield conn
+            return
+        with PostgresConnection(self.url) as conn:
+            yield conn
+
+
+def warehouse_resource() -> WarehouseResource:
+    # The URL may hold a password: passed as the variable, so the UI shows its name and never its value.
+    url = dg.EnvVar(settings.WAREHOUSE_URL_VARIABLE) if settings.warehouse_url() else None
+    return WarehouseResource(database=str(settings.paths().warehouse), url=url)
 
 
 class PartnerResource(dg.ConfigurableResource):

@@ -17,6 +17,8 @@
 
 {% macro duckdb__type_double() -%}double{%- endmacro %}
 
+{% macro spark__type_double() -%}double{%- endmacro %}
+
 {#- `expression` (a double) rounded to `places` decimals, still a double. Postgres rounds only numerics to a
     number of places, so its version rounds through numeric and casts back. -#}
 {% macro round_to(expression, places) -%}

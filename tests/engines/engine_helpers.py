@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import subprocess
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,6 +52,10 @@ def copy_raw_tables(
 
 
 def _comparable(value):
+    if (
+        isinstance(value, datetime) and value.tzinfo is not None
+    ):  # Spark's parquet timestamps are UTC instants
+        return value.astimezone(UTC).replace(tzinfo=None)
     if isinstance(value, float | Decimal):
         return round(float(value), 6)
     if isinstance(value, str) and value[:1] in "[{":

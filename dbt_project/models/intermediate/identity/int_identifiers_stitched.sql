@@ -2,7 +2,10 @@
 {{
     config(
         unique_key=['identifier_type', 'identifier_value'],
-        post_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
+        post_hook=[
+            "{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
+            "{{ drop_label_passes(var('identity_passes')) }}",
+        ],
     )
 }}
 
@@ -19,7 +22,9 @@
     them, while the rest of the graph is not touched. Identifiers no longer observed anywhere are found in
     the same comparison and deleted (post-hook). -#}
 
-with observations as (
+{#- The CTEs up to the graph's nodes and edges: label_propagation materializes them, then runs its passes. -#}
+{% set graph_ctes %}
+observations as (
 
     select * from {{ ref('int_identifiers_observed') }}
 
@@ -191,9 +196,12 @@ edges as (
             this_node.record_id = other_node.record_id
             and this_node.node_key <> other_node.node_key
 
-),
+)
+{% endset %}
 
-{{ label_propagation_ctes('node_labels', 'edges', passes, result='propagated_labels') }},
+with {{ graph_ctes }},
+
+{{ label_propagation('node_labels', 'edges', passes, result='propagated_labels', graph_ctes=graph_ctes) }},
 
 labelled as (
 

@@ -3,7 +3,8 @@
 {#- Per profile: last human email open, last click, last visit, last purchase, revenue, Stripe subscription,
     open Zendesk tickets, Salesforce account, and an engagement segment measured from the as_of date:
     active (engaged within engagement_active_days), lapsing (within engagement_lapsing_days), dormant (earlier),
-    never_engaged. Lifetime revenue counts successful Stripe charges; order revenue counts Order Completed. -#}
+    never_engaged. Lifetime revenue counts Stripe payments (int_stripe_payments); order revenue counts Order
+    Completed. -#}
 
 with profiles as (
 
@@ -76,7 +77,7 @@ revenue as (
         profile_id,
         max(purchased_at) as last_purchase_at,
         count(*) as purchases,
-        sum(case when purchase_source = 'stripe_charge' then amount else 0 end) as lifetime_revenue,
+        sum(case when purchase_source <> 'order_completed' then amount else 0 end) as lifetime_revenue,
         sum(case when purchase_source = 'order_completed' then amount else 0 end) as order_revenue
     from purchases
     group by profile_id

@@ -4,7 +4,8 @@
     open Zendesk tickets, Salesforce account, and an engagement segment measured from the as_of date:
     active (engaged within engagement_active_days), lapsing (within engagement_lapsing_days), dormant (earlier),
     never_engaged. Lifetime revenue counts Stripe payments (int_stripe_payments); order revenue counts Order
-    Completed. -#}
+    Completed. Everything is as of as_of: engagement and purchases before it, subscriptions and tickets created
+    before it (with the status they have now: Stripe and Zendesk keep no history of it). -#}
 
 with profiles as (
 
@@ -22,21 +23,21 @@ recipients as (
 purchases as (
 
     select * from {{ ref('int_purchases_unioned') }}
-    where profile_id is not null
+    where profile_id is not null and {{ before_as_of('purchased_at') }}
 
 ),
 
 subscriptions as (
 
     select * from {{ ref('int_subscriptions_priced') }}
-    where profile_id is not null
+    where profile_id is not null and {{ before_as_of('created_at') }}
 
 ),
 
 tickets as (
 
     select * from {{ ref('int_support_tickets_profiled') }}
-    where profile_id is not null
+    where profile_id is not null and {{ before_as_of('created_at') }}
 
 ),
 

@@ -31,7 +31,8 @@ new_steps as (
         channel,
         source_name,
         coalesce(campaign_id, '(none)') as campaign_id,
-        message_variation_id,
+        -- Keys read a missing value as '', so an empty variation is the same as none.
+        nullif(message_variation_id, '') as message_variation_id,
         user_id,
         email,
         anonymous_id,
@@ -65,7 +66,7 @@ new_steps as (
         channel,
         source_name,
         coalesce(campaign_id, '(none)'),
-        message_variation_id,
+        nullif(message_variation_id, ''),
         user_id,
         email,
         anonymous_id

@@ -1,5 +1,5 @@
--- An identifier is stitched to one profile. Several profiles hold it only when it was identified with several
--- user ids (a family's shared email), and then each of them is a user id's profile.
+-- Several profiles hold an identifier only when it was identified with several user ids (a family's shared
+-- email), and then each of them is a user id's profile.
 with stitched as (
 
     select * from {{ ref('int_identifiers_stitched') }}
@@ -30,16 +30,6 @@ held_by_several as (
 ),
 
 problems as (
-
-    select
-        identifier_type as type,
-        identifier_value as value,
-        'stitched to more than one profile' as problem
-    from stitched
-    group by identifier_type, identifier_value
-    having count(*) > 1
-
-    union all
 
     select
         held_by_several.type,

@@ -1,11 +1,10 @@
-{{ config(materialized='view') }}
+{{ config(unique_key='profile_id') }}
 
 {#- The contact details marketing may use, one row per profile that is not suppressed (an open support ticket,
     aud_open_ticket_suppression). Suppression wins: an email or phone that a suppressed profile holds as well,
     such as a family's shared email, is left out, so no marketing audience reaches the suppressed person
     through someone else's row; a profile whose first email is left out offers its next one. Contact details
-    may be null: audiences keep such members, and destinations report whom they could not match. A view: each
-    marketing audience reads it once. -#}
+    may be null: audiences keep such members, and destinations report whom they could not match. -#}
 
 with profiles as (
 

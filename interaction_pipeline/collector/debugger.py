@@ -116,6 +116,8 @@ def routes(state) -> list[Route]:
                     "key_ids": [entry["key_id"] for entry in source.write_keys],
                     "accepted": activity.accepted if activity else 0,
                     "rejected": activity.rejected if activity else 0,
+                    # Reject records kept, kept without their body, or not kept under the rejects budget.
+                    "reject_records": state.reject_budget.counts_for(source.name),
                     "last_received_at": activity.last_received_at if activity else None,
                     "events": dict(sorted(activity.events.items())) if activity else {},
                 }

@@ -182,8 +182,9 @@ def test_event_name_counts_stay_bounded_when_names_carry_ids():
     from interaction_pipeline.collector.live_view import MAX_EVENT_NAMES, LiveView
 
     view = LiveView(size=10)
-    messages = [{"type": "track", "event": f"Order {number}"} for number in range(MAX_EVENT_NAMES + 50)]
-    view.record_accepted("shop", "2026-11-29T10:00:00.000Z", messages, [b"{}"] * len(messages))
+    entries = [("track", f"Order {number}") for number in range(MAX_EVENT_NAMES + 50)]
+    data = b"{}\n" * len(entries)
+    view.record_accepted("shop", "2026-11-29T10:00:00.000Z", entries, [2] * len(entries), data)
     activity = view.sources["shop"]
     assert len(activity.events) == MAX_EVENT_NAMES + 1 and activity.events["(other)"] == 50
     assert len(activity.recent) == 10 and activity.accepted == MAX_EVENT_NAMES + 50

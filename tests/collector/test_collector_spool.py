@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import time
 
 import orjson
@@ -115,6 +116,45 @@ def test_a_failed_fsync_answers_503_and_cuts_the_segment_back_to_what_was_durabl
     monkeypatch.undo()
     live_collector.stop()
     assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["Durable"]
+
+
+def test_when_only_the_rejects_write_fails_the_accepted_events_are_answered_200_and_stored_once(
+    live_collector, spool_reader, monkeypatch
+):
+    """A 503 would make the sender retry a batch whose good events were written: duplicates without a
+    client messageId. Reject records are written after the events and their failure fails nobody."""
+    write = spool.write_all
+
+    def rejects_disk_full(handle, data):
+        if "/rejects/" in os.readlink(f"/proc/self/fd/{handle}"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(handle, data)
+
+    monkeypatch.setattr(spool, "write_all", rejects_disk_full)
+    batch = {"batch": [{"type": "track", "userId": "u", "event": "Good"}, {"type": "track", "userId": "u"}]}
+    response = live_collector.post("/v1/batch", batch)
+    assert response.status == 200 and (response.json()["accepted"], response.json()["rejected"]) == (1, 1)
+    assert live_collector.request("GET", "/health").json()["rejects"]["lost"] == 1
+    monkeypatch.undo()
+    live_collector.stop()
+    assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["Good"]
+    assert spool_reader.rejects(live_collector.home) == []
+
+
+def test_when_the_events_write_fails_nothing_of_the_request_is_written(
+    live_collector, spool_reader, monkeypatch
+):
+    def events_disk_full(handle, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool, "write_all", events_disk_full)
+    batch = {"batch": [{"type": "track", "userId": "u", "event": "Good"}, {"type": "track", "userId": "u"}]}
+    response = live_collector.post("/v1/batch", batch)
+    assert response.status == 503 and response.headers["retry-after"]
+    monkeypatch.undo()
+    live_collector.stop()
+    assert spool_reader.messages(live_collector.home) == []
+    assert spool_reader.rejects(live_collector.home) == []
 
 
 def test_when_the_spool_cannot_keep_up_the_answer_is_503(live_collector, spool_reader):

@@ -82,7 +82,7 @@ def _message_problem(message: object, check_size: bool) -> tuple[str, str] | Non
     return found
 
 
-@dataclass
+@dataclass(slots=True)
 class Examined:
     """What one request produced, as bytes and small tuples: nothing that holds the parsed body."""
 
@@ -203,6 +203,7 @@ class IngestEndpoint:
         batch = payload if self.message_type is None else None
         arrival = Arrival.of(received, received_at, source, client, batch)
         check_size = self.message_type is None and len(body) > MAX_MESSAGE_BYTES
+        lines, entries, errors = examined.lines, examined.entries, examined.errors
         for index, message in enumerate(messages):
             found = _message_problem(message, check_size)
             if found is None:
@@ -212,9 +213,9 @@ class IngestEndpoint:
                     except InexactNumber:
                         exact_ids.restore(message, index)
                         enriched = enrich(message, arrival)
-                    examined.lines.append(orjson.dumps(enriched))
+                    lines.append(orjson.dumps(enriched))
                     kind = enriched["type"]
-                    examined.entries.append((kind, enriched.get("event") or enriched.get("name") or kind))
+                    entries.append((kind, enriched.get("event") or enriched.get("name") or kind))
                     continue
                 except InvalidTimestamp as invalid:
                     found = (invalid.code, str(invalid))
@@ -222,5 +223,5 @@ class IngestEndpoint:
                     found = TOO_DEEP
             code, reason = found
             examined.rejects.append(reject_record(received_at, code, reason, scope["path"], source, message))
-            examined.errors.append({"index": index, "code": code, "message": reason})
+            errors.append({"index": index, "code": code, "message": reason})
         return examined.join_lines()

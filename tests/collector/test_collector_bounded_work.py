@@ -12,7 +12,7 @@ from pathlib import Path
 import orjson
 import pytest
 
-from interaction_pipeline.collector.json_shape import MAX_CONTAINERS, ShapeError, check_shape
+from interaction_pipeline.collector.json_shape import MAX_CONTAINERS, SCANNED_ABOVE, ShapeError, check_shape
 from interaction_pipeline.collector.rejects import MAX_RAW_BYTES
 
 BUDGET = {
@@ -115,11 +115,16 @@ def _peak_bytes(action) -> int:
         tracemalloc.stop()
 
 
+def _padded(value: bytes) -> bytes:
+    """A body over the size below which bodies are bounded by their size and not scanned."""
+    return b'{"pad": "' + b"x" * SCANNED_ABOVE + b'", "value": ' + value + b"}"
+
+
 @pytest.mark.parametrize(
     ("body", "code"),
     [
-        (b"[" * 257 + b"]" * 257, "too_deeply_nested"),
-        (b'{"a": ' + b"[{}, " * 300 + b"1" + b"]" * 300 + b"}", "too_deeply_nested"),
+        (_padded(b"[" * 257 + b"]" * 257), "too_deeply_nested"),
+        (_padded(b"[{}, " * 300 + b"1" + b"]" * 300), "too_deeply_nested"),
         (b"[" + b"[]," * (MAX_CONTAINERS + 1) + b"[]]", "too_many_values"),
         (b"[" + b"0," * 300_000 + b"0]", "too_many_values"),
     ],
@@ -140,4 +145,4 @@ def test_the_shape_check_lets_real_batches_and_brackets_in_strings_through():
     message = {"type": "track", "userId": "u", "event": "Order Completed", "properties": properties}
     message["context"] = context
     check_shape(orjson.dumps({"batch": [message] * 100}))
-    check_shape(b'{"deep": ' + b"[" * 250 + b"]" * 250 + b"}")
+    check_shape(_padded(b"[" * 250 + b"]" * 250))

@@ -22,7 +22,7 @@ from interaction_pipeline.collector.live_view import LiveView
 from interaction_pipeline.collector.recovery import recover_spool
 from interaction_pipeline.collector.registry import Registry
 from interaction_pipeline.collector.reject_budget import RejectBudget
-from interaction_pipeline.collector.spool import SpoolStream, fsync_directory
+from interaction_pipeline.collector.spool import SpoolStream, private_directory
 from interaction_pipeline.collector.webhooks.endpoint import PREFIX as WEBHOOKS_PREFIX
 from interaction_pipeline.collector.webhooks.endpoint import WebhookEndpoint
 
@@ -101,9 +101,8 @@ def create_app(
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         for directory in (config.events_spool, config.rejects_spool):
-            if not directory.exists():
-                directory.mkdir(parents=True, exist_ok=True)
-                fsync_directory(directory.parent)
+            private_directory(directory.parent)
+            private_directory(directory)
             recovered = recover_spool(directory)
             if recovered:
                 logger.warning("closed %d segment(s) left open by a crash in %s", len(recovered), directory)

@@ -220,3 +220,15 @@ def test_a_graceful_stop_finishes_the_requests_in_flight(live_collector, spool_r
     assert [answer.status for answer in answers] == [200]
     assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["In flight"]
     assert not list(live_collector.home.rglob("*.open"))
+
+
+def test_spool_files_and_folders_are_private_to_the_service_user(live_collector, spool_reader):
+    assert live_collector.post("/v1/track", {"userId": "u", "event": "Kept"}).status == 200
+    assert live_collector.post("/v1/track", {"event": "no ids"}).status == 400
+    live_collector.stop()
+    spool_root = live_collector.home / "spool"
+    files = [path for path in spool_root.rglob("*") if path.is_file()]
+    folders = [spool_root, *(path for path in spool_root.rglob("*") if path.is_dir())]
+    assert len(files) == 2 and len(folders) == 5
+    assert {oct(path.stat().st_mode & 0o777) for path in files} == {"0o600"}
+    assert {oct(path.stat().st_mode & 0o777) for path in folders} == {"0o700"}

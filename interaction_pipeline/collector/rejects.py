@@ -1,9 +1,9 @@
 """Reject records for the rejects spool: what was refused, why, from whom, and what was sent.
 
-``raw`` is the refused JSON with credentials and personal data masked (:mod:`.redaction`), at most 64 KiB as
-written in the record, after JSON escaping. A body that is not JSON, or that could not be read whole (over the
-size limit, a broken or oversize gzip stream), is not kept: it cannot be parsed, so nothing in it could be
-masked, and a compressed body would keep everything. ``rawEncoding`` says which:
+``raw`` is the refused JSON with credentials and personal data masked (:mod:`interaction_pipeline.privacy`),
+at most 64 KiB as written in the record, after JSON escaping. A body that is not JSON, or that could not be
+read whole (over the size limit, a broken or oversize gzip stream), is not kept: it cannot be parsed, so
+nothing in it could be masked, and a compressed body would keep everything. ``rawEncoding`` says which:
 
 - ``json``: the masked document; ``json_truncated``: its first 64 KiB;
 - ``omitted``: the body is not kept (not JSON, or not read whole);
@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import orjson
 
-from interaction_pipeline.collector.redaction import redacted
 from interaction_pipeline.collector.registry import Source
+from interaction_pipeline.privacy import masked_document
 
 MAX_RAW_BYTES = 64 * 1024
+# The masked copy stops at twice what a record keeps, so a large body costs no more than a small one.
+COPY_BUDGET = 2 * MAX_RAW_BYTES
 NOT_PARSED = object()
 
 
@@ -37,7 +39,7 @@ def raw_fields(document: object) -> tuple[str | None, str]:
     if document is NOT_PARSED:
         return None, "omitted"
     try:
-        text = orjson.dumps(redacted(document)).decode()
+        text = orjson.dumps(masked_document(document, COPY_BUDGET)).decode()
     except orjson.JSONEncodeError:
         return None, "omitted"
     return _fit(text)

@@ -25,6 +25,7 @@ import orjson
 
 from interaction_pipeline.destinations.payloads import BUILDERS, IDENTIFIER_COLUMNS
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.privacy import masked_text
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
 
 
@@ -140,9 +141,9 @@ def _write_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget, path: P
             for row in chunk:
                 record = dict(zip(("profile_id", *IDENTIFIER_COLUMNS), row, strict=True))
                 payload, problems = build(record, identifiers, options)
-                lines.append(
-                    orjson.dumps({"k": row[0], "p": orjson.dumps(payload).decode(), "w": "; ".join(problems)})
-                )
+                # Problems become sync-log reasons: masked, should a message ever quote a value.
+                reasons = masked_text("; ".join(problems))
+                lines.append(orjson.dumps({"k": row[0], "p": orjson.dumps(payload).decode(), "w": reasons}))
             out.write(b"\n".join(lines) + b"\n")
 
 

@@ -98,7 +98,8 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.head_bytes = 0
 
     def data_received(self, data: bytes) -> None:
-        if self.phase is IDLE:  # the first byte of the next request on a kept-alive connection
+        if self.phase is RESPONDING or self.phase is IDLE:
+            # Once a request is in, anything more is the next request: kept alive, or pipelined.
             self._await_head()
         in_head, heads_before = self.phase is HEAD, self.heads_completed
         self.chunk_bytes = len(data)
@@ -122,11 +123,6 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
             if self.head_bytes > self.limits.max_header_bytes:
                 self._refuse_head()
 
-    def on_message_begin(self) -> None:
-        super().on_message_begin()
-        if self.phase is not HEAD:
-            self._await_head()
-
     def on_headers_complete(self) -> None:
         self.heads_completed += 1
         limit = self.limits.max_header_bytes
@@ -144,13 +140,10 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         super().on_message_complete()
-        self.phase = RESPONDING  # the client has sent everything; the collector owes the answer
+        # The client has sent everything: the collector owes the answer, then uvicorn's keep-alive timeout
+        # closes the connection if nothing follows.
+        self.phase = RESPONDING
         self.deadline = None
-
-    def on_response_complete(self) -> None:
-        super().on_response_complete()
-        if self.phase is RESPONDING:
-            self.phase = IDLE  # uvicorn's keep-alive timeout closes the connection if nothing follows
 
     def deadline_passed(self) -> None:
         """Close the connection, answering 408 if the client had started a request."""

@@ -124,6 +124,18 @@ def test_an_endless_header_is_cut_off_long_before_it_ends(live_collector):
     assert _open_connections(live_collector) <= 1  # only the closing one, if the server has not reaped it
 
 
+def test_a_pipelined_request_with_an_endless_header_is_cut_off_too(live_collector, http_basic):
+    connection = _connect(live_collector.port)
+    first = _head(http_basic(live_collector.write_key)) + TRACK
+    connection.sendall(first + b"POST /v1/track HTTP/1.1\r\nHost: collector\r\nX-Endless: ")
+    with contextlib.suppress(BrokenPipeError, ConnectionResetError):
+        for _ in range(8):
+            connection.sendall(b"a" * 4096)
+            time.sleep(0.02)
+    answers = _read_until_closed(connection)
+    assert answers.startswith(b"HTTP/1.1 200 ") and b"HTTP/1.1 431 " in answers
+
+
 def test_a_complete_head_within_the_cap_is_served_even_when_it_arrives_in_pieces(live_collector, http_basic):
     connection = _connect(live_collector.port)
     extra = f"X-Filler: {'b' * 6000}\r\nConnection: close\r\n"

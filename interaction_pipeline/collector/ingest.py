@@ -11,7 +11,6 @@ so requests waiting on one fsync never hold their parsed bodies at the same time
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import orjson
 
@@ -21,7 +20,7 @@ from interaction_pipeline.collector.body import BodyError, read_body
 from interaction_pipeline.collector.config import MAX_BATCH_MESSAGES, MAX_MESSAGE_BYTES, MAX_REQUEST_BYTES
 from interaction_pipeline.collector.enrichment import Arrival, InvalidTimestamp, enrich
 from interaction_pipeline.collector.exact_ids import ExactIds, InexactNumber
-from interaction_pipeline.collector.json_shape import ShapeError, check_shape
+from interaction_pipeline.collector.examined import Examined, parse_body
 from interaction_pipeline.collector.refusals import (
     Refusal,
     answer_unavailable,
@@ -37,21 +36,6 @@ from interaction_pipeline.collector.validation import problem
 
 logger = logging.getLogger("interaction_pipeline.collector.ingest")
 SUCCESS = orjson.dumps({"success": True})
-
-
-def parse_body(body: bytes) -> object:
-    """The parsed body, refused before parsing when its shape is over the caps (:mod:`.json_shape`)."""
-    try:
-        check_shape(body)
-        return orjson.loads(body)
-    except ShapeError as error:
-        raise Refusal(400, error.code, error.message) from None
-    except orjson.JSONDecodeError as error:
-        try:
-            body.decode("utf-8")
-        except UnicodeDecodeError:
-            raise Refusal(400, "invalid_utf8", "the body is not valid UTF-8") from None
-        raise Refusal(400, "invalid_json", f"the body is not valid JSON: {error}") from None
 
 
 def _messages(payload: dict, message_type: str | None) -> list:
@@ -80,35 +64,6 @@ def _message_problem(message: object, check_size: bool) -> tuple[str, str] | Non
         if size > MAX_MESSAGE_BYTES:
             return "message_too_large", f"the message exceeds the 32 KB limit ({MAX_MESSAGE_BYTES:,} bytes)"
     return found
-
-
-@dataclass(slots=True)
-class Examined:
-    """What one request produced, as bytes and small tuples: nothing that holds the parsed body."""
-
-    source: object = None
-    cors_headers: list = field(default_factory=list)
-    refusal: Refusal | None = None
-    refusal_record: dict | None = None
-    lines: list = field(default_factory=list)  # while examining; joined into events_data at the end
-    events_data: bytes = b""
-    lengths: list = field(default_factory=list)  # of each line in events_data, for the debugger
-    entries: list = field(default_factory=list)  # (type, event name) per line, for the debugger
-    rejects: list = field(default_factory=list)
-    errors: list = field(default_factory=list)
-
-    def join_lines(self) -> Examined:
-        """One buffer for all lines: each ``orjson.dumps`` result holds a 4 KiB allocation however short
-        it is, so the lines are joined before the request waits for the disk."""
-        if self.lines:
-            self.lengths = list(map(len, self.lines))
-            self.events_data = b"\n".join(self.lines) + b"\n"
-            self.lines = []
-        return self
-
-    @property
-    def accepted(self) -> int:
-        return len(self.lengths)
 
 
 class IngestEndpoint:

@@ -15,7 +15,7 @@ import orjson
 from interaction_pipeline.collector.auth import webhook_key
 from interaction_pipeline.collector.body import BodyError, read_body
 from interaction_pipeline.collector.enrichment import Arrival
-from interaction_pipeline.collector.ingest import Examined, parse_body
+from interaction_pipeline.collector.examined import Examined, parse_body
 from interaction_pipeline.collector.refusals import (
     Refusal,
     answer_unavailable,

@@ -3,6 +3,7 @@ with uvicorn."""
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import logging
 
@@ -76,4 +77,10 @@ def collector(
         retry_after_seconds=app.state.collector.config.retry_after_seconds,
     )
     tune_garbage_collector()
-    uvicorn.Server(server_config(app, host, port, limits)).run()
+    server = uvicorn.Server(server_config(app, host, port, limits))
+    # After a graceful stop uvicorn raises the SIGINT it caught once more; the stop was clean, as with
+    # uvicorn.run, which ignores it too.
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+    if not server.started:
+        raise click.ClickException(f"the collector could not start on {host}:{port}")

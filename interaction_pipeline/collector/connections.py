@@ -146,15 +146,19 @@ class GuardedHttpToolsProtocol(HttpToolsProtocol):
         self.deadline = None
 
     def deadline_passed(self) -> None:
-        """Close the connection, answering 408 if the client had started a request."""
+        """Close the connection, answering 408 if the client had started a request and no answer is under
+        way (a pipelined head can stall while the previous request is still being answered)."""
         phase, self.phase, self.deadline = self.phase, IDLE, None
         if self.transport.is_closing():
             return
-        cycle = self.cycle if phase is BODY else None
-        if cycle is not None:
+        cycle = self.cycle
+        if phase is BODY:
             cycle.disconnected = True  # the endpoint reads a disconnect and its answer goes nowhere
             cycle.message_event.set()
-        if (phase is BODY or self.head_bytes) and not (cycle is not None and cycle.response_started):
+            answer = not cycle.response_started
+        else:
+            answer = self.head_bytes > 0 and (cycle is None or cycle.response_complete)
+        if answer:
             what = "request head" if phase is HEAD else "request body"
             seconds = self.limits.header_timeout if phase is HEAD else self.limits.body_timeout
             message = f"the {what} did not arrive within {seconds:g} seconds"

@@ -30,6 +30,7 @@ class TokenBuckets:
     def __init__(self, rate: float, burst: float, clock=time.monotonic) -> None:
         self.rate, self.burst, self.clock = rate, burst, clock
         self.buckets: dict[str, Bucket] = {}
+        self.pruned_at = float("-inf")
 
     def available(self, key: str) -> tuple[Bucket, float]:
         now = self.clock()
@@ -43,7 +44,11 @@ class TokenBuckets:
         return bucket, bucket.tokens
 
     def _forget_full(self, now: float) -> bool:
-        """Drop buckets that have refilled (a full bucket is the same as none); True if any went."""
+        """Drop buckets that have refilled (a full bucket is the same as none); True if any went. At most
+        once a second: under a flood from many addresses, new ones share the overflow bucket meanwhile."""
+        if now - self.pruned_at < 1.0:
+            return False
+        self.pruned_at = now
         refill = self.burst / self.rate
         full = [key for key, bucket in self.buckets.items() if now - bucket.updated >= refill]
         for key in full:

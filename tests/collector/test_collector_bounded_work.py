@@ -146,3 +146,18 @@ def test_the_shape_check_lets_real_batches_and_brackets_in_strings_through():
     message["context"] = context
     check_shape(orjson.dumps({"batch": [message] * 100}))
     check_shape(_padded(b"[" * 250 + b"]" * 250))
+
+
+def test_the_per_client_budgets_stay_bounded_under_a_flood_from_many_addresses(monkeypatch):
+    from interaction_pipeline.collector import reject_budget
+
+    monkeypatch.setattr(reject_budget, "MAX_CLIENTS", 100)
+    now = [0.0]
+    buckets = reject_budget.TokenBuckets(rate=100, burst=1000, clock=lambda: now[0])
+    for number in range(500):
+        bucket, _ = buckets.available(f"10.0.{number // 256}.{number % 256}")
+        bucket.tokens -= 1000  # each address spends its whole burst
+    assert len(buckets.buckets) == 101 and buckets.buckets[reject_budget.OVERFLOW].tokens < 0
+    now[0] = 20.0  # long enough for every bucket to refill: they are forgotten
+    buckets.available("192.0.2.1")
+    assert list(buckets.buckets) == ["192.0.2.1"]

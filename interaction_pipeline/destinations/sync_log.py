@@ -12,7 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
-from interaction_pipeline.privacy import masked_document, masked_text
+from interaction_pipeline.privacy import masked_text
 from interaction_pipeline.warehouse.sync_state import SYNC_LOG_TABLE, utc_now
 
 
@@ -52,7 +52,8 @@ class SyncLog:
                 rows,
                 member_key,
                 masked_text(reason) if reason is not None else None,
-                orjson.dumps(masked_document(detail)).decode() if detail is not None else None,
+                # The detail is counts and notes keyed by the product's own names: only its text is masked.
+                masked_text(orjson.dumps(detail).decode()) if detail is not None else None,
             ],
         )
 

@@ -288,7 +288,9 @@ matchable_receipts as (
 prefetched_opens as (
 
     -- An open this soon after its own delivery was fetched by the mailbox provider, not read by a person.
-    select distinct opens.message_id
+    select distinct
+        opens.source_name,
+        opens.message_id
     from matchable_receipts as opens
     inner join matchable_receipts as deliveries
         on
@@ -329,7 +331,7 @@ classified as (
         ) as is_machine_open
     from keyed
     left join prefetched_opens
-        on keyed.message_id = prefetched_opens.message_id
+        on keyed.source_name = prefetched_opens.source_name and keyed.message_id = prefetched_opens.message_id
 
 ),
 

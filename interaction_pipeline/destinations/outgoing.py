@@ -19,6 +19,7 @@ import orjson
 from interaction_pipeline.destinations.diff import membership_source
 from interaction_pipeline.destinations.payloads import BUILDERS, IDENTIFIER_COLUMNS, unmatched_reason
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.privacy import masked_text
 from interaction_pipeline.warehouse.engine import (
     Connection,
     batch_number,
@@ -42,7 +43,8 @@ def _payload_row(target: SyncTarget, build, row: tuple) -> tuple[str, str, str, 
     record = dict(zip(("profile_id", *IDENTIFIER_COLUMNS), row, strict=True))
     payload, problems = build(record, identifiers, options)
     unmatched = unmatched_reason(target.destination, record, identifiers, options) if payload is None else ""
-    return row[0], orjson.dumps(payload).decode(), "; ".join(problems), unmatched
+    # Problems become sync-log reasons: masked, should a message ever quote a value.
+    return row[0], orjson.dumps(payload).decode(), masked_text("; ".join(problems)), unmatched
 
 
 def stage_payloads(conn: Connection, target: SyncTarget) -> None:

@@ -43,7 +43,8 @@ create table if not exists {MESSAGES_TABLE} (
 )
 """
 
-# `raw_encoding` says whether `raw` is the text as sent (utf-8) or base64 of bytes that were not valid UTF-8.
+# `raw` is the refused JSON, masked; `raw_encoding` says whether it is whole (json), cut at 64 KiB
+# (json_truncated) or not kept (omitted, rate_limited): docs/collector.md#rejects.
 REJECTS_DDL = f"""
 create table if not exists {REJECTS_TABLE} (
     received_at timestamp,
@@ -74,7 +75,8 @@ create table if not exists {MANIFEST_TABLE} (
 # On Postgres the anti-join and the per-load count each want an index; DuckDB's hash joins and zone maps do
 # without (see above).
 POSTGRES_INDEXES = (
-    f"create unique index if not exists messages_message_id on {MESSAGES_TABLE} (message_id)",
+    f"create unique index if not exists messages_source_message_id "
+    f"on {MESSAGES_TABLE} (source_name, message_id)",
     f"create index if not exists messages_loaded_at on {MESSAGES_TABLE} (_loaded_at)",
     f"create index if not exists rejects_loaded_at on {REJECTS_TABLE} (_loaded_at)",
 )

@@ -91,11 +91,13 @@ def _refused(spool_format: SpoolFormat) -> str:
 
 
 def insert_sql(spool_format: SpoolFormat, staging_table: str) -> str:
-    """The insert, events deduplicated on message_id within the chunk and against the table."""
+    """The insert, events deduplicated per source on (source_name, message_id) within the chunk and against
+    the table."""
     if not spool_format.deduplicate:
         return f"insert into {spool_format.table} select * from {staging_table}"
     return (
         f"insert into {spool_format.table} "
-        f"select distinct on (message_id) * from {staging_table} s "
-        f"where not exists (select 1 from {spool_format.table} t where t.message_id = s.message_id)"
+        f"select distinct on (source_name, message_id) * from {staging_table} s "
+        f"where not exists (select 1 from {spool_format.table} t "
+        f"where t.source_name = s.source_name and t.message_id = s.message_id)"
     )

@@ -81,3 +81,4 @@ def test_every_macro_is_described_with_its_arguments(built_warehouse: BuiltWareh
         if not (argument["type"] and argument["description"])
     ]
     assert untyped == []
+

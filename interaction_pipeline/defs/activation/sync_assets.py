@@ -16,6 +16,7 @@ from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.privacy import masked_document, masked_url
 
 GUARD_DESCRIPTIONS = {
     "min_size": "The marketing audience has at least the minimum size for this destination.",
@@ -37,9 +38,11 @@ class SyncConfig(dg.Config):
 
 
 def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
+    """The figures a user wants to see. Dagster's event log keeps them for good, so the endpoint loses any
+    credential in its URL and the dry run's sample rows are masked (hashed values stay as they are)."""
     metadata: dict = {
         **outcome.metadata(),
-        "endpoint": outcome.endpoint,
+        "endpoint": masked_url(outcome.endpoint),
         "sandbox": uses_sandbox,
         "dry_run": outcome.dry_run,
         "sync_id": outcome.sync_id,
@@ -48,8 +51,8 @@ def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
         metadata["blocked"] = outcome.blocked
     metadata["unmatched_reasons"] = dg.MetadataValue.json(outcome.unmatched_reasons)
     if outcome.dry_run:
-        metadata["sample_adds"] = dg.MetadataValue.json(outcome.sample_adds)
-        metadata["sample_removes"] = dg.MetadataValue.json(outcome.sample_removes)
+        metadata["sample_adds"] = dg.MetadataValue.json(masked_document(outcome.sample_adds))
+        metadata["sample_removes"] = dg.MetadataValue.json(masked_document(outcome.sample_removes))
     return metadata
 
 

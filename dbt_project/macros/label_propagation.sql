@@ -4,7 +4,7 @@
     keep their own label, so no component ever holds two anchors. Components wider than `passes` hops stay
     split: raise the pass count (var identity_passes) if the graph has long chains.
     Emits CTEs, the last one named `result` with (node_key, label, is_anchor, is_changed); the others are named
-    after it (`<result>_pass_<n>`, `<result>_offered_<n>`).
+    after it (`<result>_pass_<n>`), each pass the query of `label_pass_sql`.
     Only neighbours whose label changed in the previous pass are looked at: an unchanged neighbour's label was
     already offered to the node then, so the result is the same as comparing every neighbour every pass, and
     once most components have settled (usually after one or two passes) a pass costs next to nothing. -#}
@@ -24,34 +24,9 @@
 
 ),
 {% for pass in range(1, passes + 1) %}
-{{ result }}_offered_{{ pass }} as (
-
-    select
-        edge.from_node as node_key,
-        min(neighbour.label) as offered_label
-    from {{ pass_names[pass - 1] }} as neighbour
-    inner join {{ edges }} as edge
-        on neighbour.node_key = edge.to_node
-    where neighbour.is_changed
-    group by edge.from_node
-
-),
-
 {{ pass_names[pass] }} as (
 
-    select
-        current_label.node_key,
-        current_label.is_anchor,
-        case
-            when not current_label.is_anchor and offered.offered_label < current_label.label
-                then offered.offered_label
-            else current_label.label
-        end as label,
-        coalesce(not current_label.is_anchor and offered.offered_label < current_label.label, false)
-            as is_changed
-    from {{ pass_names[pass - 1] }} as current_label
-    left join {{ result }}_offered_{{ pass }} as offered
-        on current_label.node_key = offered.node_key
+    {{ label_pass_sql(pass_names[pass - 1], edges) }}
 
 ){% if not loop.last %},{% endif %}
 {% endfor %}
@@ -94,8 +69,8 @@
 )
 {%- endmacro %}
 
-{#- One pass of `label_propagation_ctes` over materialized relations: each node takes the smallest label a
-    neighbour changed to in the previous pass, when smaller than its own and the node is no anchor. -#}
+{#- One pass, over the previous pass's CTE or table: each node takes the smallest label a neighbour changed to
+    in the previous pass, when smaller than its own and the node is no anchor. -#}
 {% macro label_pass_sql(previous, edges) -%}
     with offered as (
         select edge.from_node as node_key, min(neighbour.label) as offered_label

@@ -24,6 +24,7 @@ from typing import Any
 
 import duckdb
 
+from interaction_pipeline.destinations.account import saved_remote_id, url_account
 from interaction_pipeline.destinations.base import (
     BatchResult,
     Confirmed,
@@ -49,6 +50,7 @@ from interaction_pipeline.warehouse.sync_state import utc_now
 
 IDENTIFIERS_PER_CALL = 10_000
 MAX_MEMBERSHIP_LIFE_SPAN = 540
+AUDIENCE_MANAGER = "https://ads.google.com/aw/audiences/management"
 
 
 class GoogleAdsDestination:
@@ -72,6 +74,7 @@ class GoogleAdsDestination:
         empty_check_after: timedelta = timedelta(hours=48),
     ) -> None:
         self.customer_id = customer_id.replace("-", "")
+        self.account = f"{url_account(base_url)}/customers/{self.customer_id}"
         self.endpoint = f"{base_url.rstrip('/')}/{api_version}"
         headers = {"developer-token": developer_token, "Authorization": f"Bearer {access_token}"}
         self.http = HttpSender(self.endpoint, headers, timeout=timeout, policy=policy)
@@ -123,7 +126,7 @@ class GoogleAdsDestination:
         if options.get("user_list_id"):
             self.user_list = f"customers/{self.customer_id}/userLists/{options['user_list_id']}"
             return
-        self.user_list = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        self.user_list = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if self.user_list or dry_run:
             return
         answer, _ = self._call(
@@ -142,7 +145,17 @@ class GoogleAdsDestination:
             },
         )
         self.user_list = answer["results"][0]["resourceName"]
-        sync_state.save_remote_list_id(conn, target.audience.name, self.name, self.user_list)
+        sync_state.save_remote_list_id(conn, target.audience.name, target.state_key, self.user_list)
+
+    def remote_list(
+        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
+    ) -> tuple[str | None, str | None]:
+        # Google Ads has no link to one list that the API can build (its pages take an internal account id):
+        # the Audience manager lists it, with the id at the end of the resource name as its "List ID".
+        given = target.options.get("user_list_id")
+        configured = f"customers/{self.customer_id}/userLists/{given}" if given else None
+        user_list = self.user_list or configured or saved_remote_id(conn, target)
+        return user_list, AUDIENCE_MANAGER if user_list else None
 
     def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
         rows = self._search(user_list_query(self.user_list))
@@ -157,7 +170,7 @@ class GoogleAdsDestination:
         return None
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
-        created = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        created = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if not created or target.options.get("user_list_id"):
             return False
         try:

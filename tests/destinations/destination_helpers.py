@@ -83,3 +83,12 @@ def held(url: str, destination: str, remote_id: str | None, audience: str = "tes
     received = requests.get(f"{url}/webhook/_sandbox/received", timeout=5).json()["audiences"]
     members = received.get(audience, [])
     return {sha(f"person.{m.removeprefix('u')}@example.com") for m in members}
+
+
+def remote_id(conn: duckdb.DuckDBPyConnection, destination: str) -> str | None:
+    """The id of the list the product created at ``destination`` (at whichever account it synced to)."""
+    rows = conn.execute(
+        "select remote_id from pipeline.audience_remote_lists where split_part(destination, '@', 1) = ?",
+        [destination],
+    ).fetchall()
+    return rows[0][0] if rows else None

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 import requests
-from destination_helpers import make_target, member, write_audience
+from destination_helpers import make_target, member, remote_id, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
@@ -27,9 +27,7 @@ def sha(value: str) -> str:
 
 
 def held(url: str, conn) -> list[list[dict]]:
-    user_list = conn.execute(
-        "select remote_id from pipeline.audience_remote_lists where destination='google_ads'"
-    ).fetchall()[0][0]
+    user_list = remote_id(conn, "google_ads")
     return requests.get(f"{url}/google-ads/_sandbox/user_lists", timeout=5).json()["user_lists"][user_list][
         "members"
     ]

@@ -1,5 +1,9 @@
 """Google Ads Customer Match through offline user data jobs.
 
+Authenticated as Google's client libraries are (`google_ads_auth.py`): a developer token, an access token
+fetched with the OAuth client's refresh token and renewed before it expires, and, for a customer reached
+through a manager account, that manager's id as `login-customer-id`.
+
 https://developers.google.com/google-ads/api/docs/remarketing/audience-segments/customer-match/get-started
 
 A change is one job per action: create the job for the user list (with the consent declared in the audience's
@@ -41,7 +45,7 @@ from interaction_pipeline.destinations.google_ads_api import (
     user_list_query,
     user_list_sizes,
 )
-from interaction_pipeline.destinations.http import HttpSender
+from interaction_pipeline.destinations.google_ads_auth import AccessTokens, GoogleAdsSession
 from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
@@ -62,8 +66,12 @@ class GoogleAdsDestination:
         self,
         base_url: str,
         developer_token: str,
-        access_token: str,
         customer_id: str,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        token_url: str,
+        login_customer_id: str | None = None,
         api_version: str = "v22",
         *,
         timeout: float = 60.0,
@@ -76,8 +84,12 @@ class GoogleAdsDestination:
         self.customer_id = customer_id.replace("-", "")
         self.account = f"{url_account(base_url)}/customers/{self.customer_id}"
         self.endpoint = f"{base_url.rstrip('/')}/{api_version}"
-        headers = {"developer-token": developer_token, "Authorization": f"Bearer {access_token}"}
-        self.http = HttpSender(self.endpoint, headers, timeout=timeout, policy=policy)
+        self.tokens = AccessTokens(
+            token_url, client_id, client_secret, refresh_token, timeout=timeout, policy=policy
+        )
+        self.api = GoogleAdsSession(
+            self.endpoint, developer_token, login_customer_id, self.tokens, timeout=timeout, policy=policy
+        )
         self.poll_seconds = poll_seconds
         self.job_wait_seconds = job_wait_seconds
         self.empty_check_min_members = empty_check_min_members
@@ -93,11 +105,10 @@ class GoogleAdsDestination:
         return max(1, per_call // per_user)
 
     def request_count(self) -> int:
-        return self.http.requests
+        return self.api.requests
 
     def _call(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        response, retries = self.http.call("POST", path, json=body, retry_if=concurrent_modification)
-        return (response.json() if response.content else {}), retries
+        return self.api.call(path, body, retry_if=concurrent_modification)
 
     def _create_job(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         try:

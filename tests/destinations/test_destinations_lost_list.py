@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import requests
-from destination_helpers import make_target, member, write_audience
+from destination_helpers import google_ads, make_target, member, write_audience
 
 from interaction_pipeline.destinations.account import in_sandbox
 from interaction_pipeline.destinations.engine import sync_target
@@ -46,9 +46,7 @@ def test_a_lost_google_user_list_is_recreated_with_everyone(warehouse):
     target = make_target("google_ads", name="lost_list")
 
     def google(url: str) -> GoogleAdsDestination:
-        return in_the_sandbox(
-            GoogleAdsDestination(f"{url}/google-ads", "d", "t", "1", policy=FAST, poll_seconds=0.01)
-        )
+        return in_the_sandbox(google_ads(url, "1", policy=FAST, poll_seconds=0.01))
 
     with run_sandbox() as first:
         sync_target(warehouse, target, google(first.url))

@@ -1,8 +1,9 @@
-"""`interaction-pipeline audiences list | preview | sync | retire`.
+"""`interaction-pipeline audiences list | preview | history | sync | retire`.
 
 `preview` is a dry run: it diffs the audience against what each destination has confirmed and shows the adds,
 the removes, the guards and a sample of the exact (hashed) rows that would be sent, without sending anything
-or writing the warehouse (it opens it read-only). `sync` and `retire` live in `sync_commands.py`.
+or writing the warehouse (it opens it read-only). `sync` and `retire` live in `sync_commands.py`, `history` in
+`history_command.py`.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from interaction_pipeline.destinations.cli_support import (
     connect,
     reasons_text,
 )
+from interaction_pipeline.destinations.history_command import history
 from interaction_pipeline.destinations.retire import orphans
 from interaction_pipeline.destinations.spec import state_key
 from interaction_pipeline.destinations.sync_commands import retire, sync
@@ -43,6 +45,7 @@ def audiences() -> None:
 
 audiences.add_command(sync)
 audiences.add_command(retire)
+audiences.add_command(history)
 
 
 @audiences.command("list")

@@ -57,7 +57,11 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         metadata = instance.get_latest_materialization_event(
             dg.AssetKey(["activation", "promo__meta"])
         ).asset_materialization.metadata
-    assert (metadata["dry_run"].value, metadata["to_add"].value, metadata["added"].value) == (True, 2, 0)
+    assert (metadata["dry_run"].value, metadata["details"].value["to_add"], metadata["added"].value) == (
+        True,
+        2,
+        0,
+    )
     assert metadata["sandbox"].value is True
     sample = metadata["sample_adds"].value[0]
     assert sample["member_key"] == "aud_promo-0" and len(sample["payload"][0]) == 64

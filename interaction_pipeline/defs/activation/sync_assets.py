@@ -11,10 +11,10 @@ every member again; also the run tag `interaction_pipeline/full_refresh: "true"`
 import dagster as dg
 
 from interaction_pipeline.defs.activation.keys import ActivationKeys
+from interaction_pipeline.defs.activation.metadata import outcome_metadata
 from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.destinations.engine import sync_target
-from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 
 GUARD_DESCRIPTIONS = {
@@ -34,23 +34,6 @@ class SyncConfig(dg.Config):
     full_refresh: bool = False
     allow_large_removal: bool = False
     verify_remote: bool = False
-
-
-def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
-    metadata: dict = {
-        **outcome.metadata(),
-        "endpoint": outcome.endpoint,
-        "sandbox": uses_sandbox,
-        "dry_run": outcome.dry_run,
-        "sync_id": outcome.sync_id,
-    }
-    if outcome.blocked:
-        metadata["blocked"] = outcome.blocked
-    metadata["unmatched_reasons"] = dg.MetadataValue.json(outcome.unmatched_reasons)
-    if outcome.dry_run:
-        metadata["sample_adds"] = dg.MetadataValue.json(outcome.sample_adds)
-        metadata["sample_removes"] = dg.MetadataValue.json(outcome.sample_removes)
-    return metadata
 
 
 def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefinition:
@@ -116,7 +99,8 @@ def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefin
             )
         )
         return dg.MaterializeResult(
-            metadata=outcome_metadata(outcome, resource.uses_sandbox), check_results=checks
+            metadata=outcome_metadata(outcome, target, resource.uses_sandbox),
+            check_results=checks,
         )
 
     return sync_audience

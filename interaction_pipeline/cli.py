@@ -9,6 +9,8 @@ import importlib
 
 import click
 
+from interaction_pipeline import settings
+
 # name -> "module:attribute" of a click command or group
 COMMANDS = {
     "collector": "interaction_pipeline.collector.commands:collector",
@@ -21,7 +23,8 @@ COMMANDS = {
 
 
 class LazyGroup(click.Group):
-    """A click group whose subcommands are imported only when invoked."""
+    """A click group whose subcommands are imported only when invoked. A failure its user can fix (a setting,
+    a busy warehouse) is printed as its one line, never as a traceback."""
 
     def __init__(self, *args, lazy_commands: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +45,12 @@ class LazyGroup(click.Group):
                 raise click.ClickException(f"'{name}' is not available in this build") from error
             raise
         return getattr(module, attribute)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except settings.FixableError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS)

@@ -47,7 +47,7 @@ SALESFORCE_LOGIN_URL = "https://login.salesforce.com"
 Env = Callable[[str], str | None]
 
 
-class IncompleteCredentials(ValueError):
+class IncompleteCredentials(settings.FixableError, ValueError):
     """Some of a vendor's variables are set and others are not."""
 
 

@@ -24,6 +24,15 @@ DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 INSTANCE_CONFIG = Path(__file__).resolve().parent / "dagster.yaml"
 
 
+class FixableError(Exception):
+    """A failure its user can fix: a setting missing or wrong, the warehouse held by another process. The
+    message names the cause and the fix in one line; commands and Dagster runs show it without a traceback."""
+
+
+class SettingError(FixableError, ValueError):
+    """A setting has a value the product cannot use."""
+
+
 @dataclass(frozen=True)
 class Paths:
     home: Path

@@ -20,6 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from interaction_pipeline import settings
+from interaction_pipeline.defs.failures import first_line
 
 DEMO_TAGS = {"interaction_pipeline/trigger": "demo"}
 BUILD_JOB = "build_warehouse"
@@ -89,7 +90,7 @@ def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
     steps = [event for event in result.all_events if event.event_type_value == "STEP_SUCCESS"]
     failures = [event for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
     detail = "; ".join(
-        f"{event.step_key}: {_first_line(event.event_specific_data.error)}" for event in failures
+        f"{event.step_key}: {first_line(event.event_specific_data.error)}" for event in failures
     )
     blocked = bool(failures) and all(_is_check_block(event.event_specific_data.error) for event in failures)
     return RunOutcome(name, result.success, result.run_id, len(steps), detail, blocked)
@@ -97,14 +98,6 @@ def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
 
 def _is_check_block(error) -> bool:
     return error is not None and error.cls_name == "DagsterAssetCheckFailedError"
-
-
-def _first_line(error) -> str:
-    message = error.message if error is not None else "failed"
-    while error is not None and error.cause is not None and "dagster" in message.lower():
-        error = error.cause
-        message = error.message
-    return message.strip().splitlines()[0][:300] if message.strip() else "failed"
 
 
 def build(definitions: dg.Definitions, instance: dg.DagsterInstance) -> RunOutcome:

@@ -7,6 +7,7 @@ from pathlib import Path
 import duckdb
 
 from interaction_pipeline.destinations.history import sync_runs
+from interaction_pipeline.warehouse.access import open_warehouse
 
 SYNC_LOG_ROWS = 50
 
@@ -15,7 +16,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
     """A read-only connection (safe while Dagster is idle), or None when there is no warehouse yet."""
     if not warehouse.exists():
         return None
-    return duckdb.connect(str(warehouse), read_only=True)
+    return open_warehouse(warehouse, read_only=True)
 
 
 def tables_in(connection, schema: str) -> list[str]:

@@ -13,6 +13,7 @@ import dagster as dg
 from interaction_pipeline.defs.activation.keys import ActivationKeys
 from interaction_pipeline.defs.activation.metadata import outcome_metadata
 from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
+from interaction_pipeline.defs.failures import explained_failures
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.spec import SyncTarget
@@ -64,7 +65,7 @@ def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefin
     )
     def sync_audience(context: dg.AssetExecutionContext, config: SyncConfig) -> dg.MaterializeResult:
         resource = getattr(context.resources, resource_key)
-        with context.resources.warehouse.get_connection() as conn:
+        with explained_failures(), context.resources.warehouse.get_connection() as conn:
             outcome = sync_target(
                 conn,
                 target,

@@ -20,11 +20,20 @@ PACKAGE = settings.PROJECT_ROOT / "interaction_pipeline"
 LAYERS = [
     {"settings"},
     {"http_client", "partners", "warehouse", "collector", "story"},
-    {"sources", "destinations", "reporting", "sandbox"},
+    {"sources", "destinations", "reporting", "sandbox", "alerts"},
     {"defs", "definitions"},
     {"demo", "dev", "cli", "cli_sources"},
 ]
-PLAIN = ["collector", "sources", "destinations", "warehouse", "reporting", "partners", "http_client"]
+PLAIN = [
+    "collector",
+    "sources",
+    "destinations",
+    "warehouse",
+    "reporting",
+    "partners",
+    "http_client",
+    "alerts",
+]
 NOT_FOR_PLAIN = {
     "defs",
     "definitions",

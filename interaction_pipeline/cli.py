@@ -17,6 +17,7 @@ COMMANDS = {
     "sources": "interaction_pipeline.cli_sources:sources",
     "sandbox": "interaction_pipeline.sandbox.commands:sandbox",
     "audiences": "interaction_pipeline.destinations.commands:audiences",
+    "people": "interaction_pipeline.people.commands:people",
     "demo": "interaction_pipeline.demo.commands:demo",
     "report": "interaction_pipeline.reporting.commands:report",
 }

@@ -20,7 +20,7 @@ PACKAGE = settings.PROJECT_ROOT / "interaction_pipeline"
 LAYERS = [
     {"settings"},
     {"http_client", "partners", "warehouse", "collector", "story"},
-    {"sources", "destinations", "reporting", "sandbox", "alerts"},
+    {"sources", "destinations", "reporting", "sandbox", "alerts", "people"},
     {"defs", "definitions"},
     {"demo", "dev", "cli", "cli_sources"},
 ]
@@ -33,6 +33,7 @@ PLAIN = [
     "partners",
     "http_client",
     "alerts",
+    "people",
 ]
 NOT_FOR_PLAIN = {
     "defs",

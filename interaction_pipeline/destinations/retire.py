@@ -73,15 +73,19 @@ def retired_target(conn: duckdb.DuckDBPyConnection, orphan: Orphan) -> SyncTarge
     return SyncTarget(audience=spec, destination=destination, options=options, account=orphan.account)
 
 
-def _stage_everyone_out(conn: duckdb.DuckDBPyConnection, target: SyncTarget, rows_per_batch: int) -> int:
+def _stage_everyone_out(
+    conn: duckdb.DuckDBPyConnection, target: SyncTarget, rows_per_batch: int, only: list[str] | None = None
+) -> int:
+    """`_removes`: every confirmed member of ``target`` (or those of ``only``), numbered into batches."""
     conn.execute(
         f"""
         create or replace temp table _removes as
         select member_key, fingerprint, payload, false as is_change,
                (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
         from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'confirmed'
+            and (?::varchar[] is null or list_contains(?::varchar[], member_key))
         """,
-        [target.audience.name, target.state_key],
+        [target.audience.name, target.state_key, only, only],
     )
     conn.execute("create or replace temp table _rejected (member_key varchar)")
     return conn.execute("select count(*) from _removes").fetchall()[0][0]
@@ -109,4 +113,24 @@ def retire(conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Des
         sync_state.forget_target(conn, name, target.state_key)
     status = "retired" if outcome.failed == 0 else "partial"
     log.write("sync", status, action="retire", detail=outcome.metadata())
+    return outcome
+
+
+def remove_members(
+    conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Destination, member_keys: list[str]
+) -> SyncOutcome:
+    """Send removals of ``member_keys`` (a person forgotten) to ``target``'s destination; what it accepted is
+    no longer confirmed. ``destination`` must be a client of the account the state is kept for."""
+    outcome = SyncOutcome(
+        target.audience.name, target.destination, uuid.uuid4().hex, destination.endpoint, dry_run=False
+    )
+    outcome.account = target.account
+    log = SyncLog(conn, outcome.sync_id, target.audience.name, target.destination)
+    destination.prepare(conn, target, dry_run=True)
+    outcome.to_remove = _stage_everyone_out(conn, target, destination.rows_per_batch(target), member_keys)
+    outcome.removed, _ = BatchSender(conn, target, destination, log, outcome).send_all("remove", "_removes")
+    outcome.failed = outcome.to_remove - outcome.removed
+    log.write(
+        "sync", "completed" if not outcome.failed else "partial", action="forget", detail=outcome.metadata()
+    )
     return outcome

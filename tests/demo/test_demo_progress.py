@@ -11,33 +11,27 @@ from rich.console import Console
 from interaction_pipeline.demo.progress import build_progress
 
 
-@dg.asset(key=["raw_events", "messages"])
-def events():
-    return 1
+def chain(*keys: list[str]) -> list[dg.AssetsDefinition]:
+    """One asset per key, each depending on the one before."""
+    assets: list[dg.AssetsDefinition] = []
+    for key in keys:
 
+        @dg.asset(key=key, deps=assets[-1:])
+        def step():
+            return 1
 
-@dg.asset(key=["raw_stripe", "customers"], deps=[events])
-def customers():
-    return 1
-
-
-@dg.asset(key=["staging", "stg_customers"], deps=[customers])
-def staging():
-    return 1
-
-
-@dg.asset(key=["marts", "fct_orders"], deps=[staging])
-def mart():
-    return 1
-
-
-@dg.asset(key=["reporting", "email_charts"], deps=[mart])
-def charts():
-    return 1
+        assets.append(step)
+    return assets
 
 
 def test_the_build_shows_each_phase_counting_its_finished_assets():
-    assets = [events, customers, staging, mart, charts]
+    assets = chain(
+        ["raw_events", "messages"],
+        ["raw_stripe", "customers"],
+        ["staging", "stg_customers"],
+        ["marts", "fct_orders"],
+        ["reporting", "email_charts"],
+    )
     output = io.StringIO()
     console = Console(file=output, width=100, force_terminal=False)
     with dg.DagsterInstance.ephemeral() as instance:

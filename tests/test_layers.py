@@ -19,7 +19,7 @@ PACKAGE = settings.PROJECT_ROOT / "interaction_pipeline"
 # docs/architecture.md says what each is for.
 LAYERS = [
     {"settings"},
-    {"http_client", "partners", "warehouse", "collector", "story"},
+    {"http_client", "partners", "privacy", "warehouse", "collector", "story"},
     {"sources", "destinations", "reporting", "sandbox", "alerts", "people"},
     {"defs", "definitions"},
     {"demo", "dev", "cli", "cli_sources"},
@@ -34,6 +34,7 @@ PLAIN = [
     "http_client",
     "alerts",
     "people",
+    "privacy",
 ]
 NOT_FOR_PLAIN = {
     "defs",

@@ -21,6 +21,7 @@ import orjson
 from interaction_pipeline.destinations.diff import membership_source
 from interaction_pipeline.destinations.payloads import BUILDERS, IDENTIFIER_COLUMNS, unmatched_reason
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.privacy import masked_text
 
 
 def _write_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget, path: Path) -> None:
@@ -41,7 +42,8 @@ def _write_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget, path: P
                 line = {
                     "k": row[0],
                     "p": orjson.dumps(payload).decode(),
-                    "w": "; ".join(problems),
+                    # Problems become sync-log reasons: masked, should a message ever quote a value.
+                    "w": masked_text("; ".join(problems)),
                     "u": unmatched,
                 }
                 lines.append(orjson.dumps(line))

@@ -71,6 +71,24 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         ).fetchall() == [(0,)]
 
 
+def test_a_dry_run_keeps_no_plaintext_identifier_in_dagsters_event_log(activation, tmp_path):
+    """The file destination writes plaintext rows: dry-run samples are masked before Dagster stores them."""
+    home, assets, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["ana.lopez@example.com", "c@x.com"], ["b@x.com"])
+    config = {"ops": {"activation__promo__file": {"config": {"dry_run": True}}}}
+    storage = tmp_path / "dagster"
+    storage.mkdir()
+    with dg.DagsterInstance.local_temp(str(storage)) as instance:
+        assert materialize(assets, resources, "promo__file", instance, run_config=config).success
+        metadata = instance.get_latest_materialization_event(
+            dg.AssetKey(["activation", "promo__file"])
+        ).asset_materialization.metadata
+    sample = metadata["sample_adds"].value[0]
+    assert sample["member_key"] == "aud_promo-0" and sample["payload"]["email"] == "[email]"
+    stored = b"".join(path.read_bytes() for path in storage.rglob("*") if path.is_file())
+    assert stored and b"ana.lopez" not in stored
+
+
 def test_the_sensor_retries_a_sync_that_left_rows_unconfirmed(pipeline_home):
     key = dg.AssetKey(["activation", "promo__meta"])
     with dg.DagsterInstance.ephemeral() as instance:
@@ -99,3 +117,4 @@ def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activat
     write_audiences(home / "warehouse.duckdb", promo, promo[:1])
     tolerated = check(dg.build_asset_check_context(resources={"warehouse": resources["warehouse"]}))
     assert tolerated.passed and tolerated.metadata["suppressed_members"].value == 1
+

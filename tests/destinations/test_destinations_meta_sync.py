@@ -103,6 +103,9 @@ def test_unparseable_phones_are_logged_and_members_without_identifiers_are_inval
     ).fetchall()
     assert reasons[0][:2] == ("identifier_dropped", "p00000") and "phone" in reasons[0][2]
     assert reasons[1][:2] == ("invalid", "p00001") and "email" in reasons[1][2]
+    # The reasons say what was wrong, never the value: the sync log is no place for personal data.
+    logged = " ".join(reason for _, _, reason in reasons)
+    assert "call me maybe" not in logged and "not-an-email" not in logged
     assert sync_target(warehouse, make_target("meta", name="invalid"), meta(sandbox_url)).requests == 0
 
 

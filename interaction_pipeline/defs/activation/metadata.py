@@ -6,6 +6,10 @@ added, removed, failed and unmatched. Everything else (planned changes, renewals
 counts, the guard settings, unmatched reasons) goes into one `details` JSON entry, where nothing constant
 draws a flat line. Beside them: the status and its reason, the account and the remote list with a link to it
 in the vendor's UI, and for a dry run a few sample rows of what would be sent.
+
+Dagster's event log keeps all of it for good, so the endpoint loses any credential in its URL and the sample
+rows are masked (`interaction_pipeline.privacy`): emails and phone numbers become `[email]` and `[phone]`,
+while the SHA-256 digests the ad platforms get stay as they are.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import dagster as dg
 
 from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.privacy import masked_document, masked_url
 
 PLOTTED = ("members", "added", "removed", "failed", "unmatched")
 
@@ -48,7 +53,7 @@ def outcome_metadata(outcome: SyncOutcome, target: SyncTarget, uses_sandbox: boo
             "status": dg.MetadataValue.text(status),
             "reason": dg.MetadataValue.text("; ".join(r for r in reasons if r) or status),
             "account": dg.MetadataValue.text(outcome.account),
-            "endpoint": dg.MetadataValue.text(outcome.endpoint),
+            "endpoint": dg.MetadataValue.text(masked_url(outcome.endpoint)),
             "sandbox": dg.MetadataValue.bool(uses_sandbox),
             "dry_run": dg.MetadataValue.bool(outcome.dry_run),
             "sync_id": dg.MetadataValue.text(outcome.sync_id),
@@ -56,8 +61,8 @@ def outcome_metadata(outcome: SyncOutcome, target: SyncTarget, uses_sandbox: boo
         }
     )
     if outcome.dry_run:
-        metadata["sample_adds"] = dg.MetadataValue.json(outcome.sample_adds)
-        metadata["sample_removes"] = dg.MetadataValue.json(outcome.sample_removes)
+        metadata["sample_adds"] = dg.MetadataValue.json(masked_document(outcome.sample_adds))
+        metadata["sample_removes"] = dg.MetadataValue.json(masked_document(outcome.sample_removes))
     if outcome.remote_id:
         metadata["remote_id"] = dg.MetadataValue.text(outcome.remote_id)
     if outcome.remote_url and not uses_sandbox:

@@ -24,8 +24,8 @@ from interaction_pipeline.warehouse.access import open_warehouse
 NOT_REMOVED = (
     'Not removed here (docs/production.md, "Forgetting a person"): the partner tools and object sources '
     "themselves (delete the person in Braze, Stripe, Zendesk, Salesforce too, or the next sync brings them "
-    "back), copies of exported files, backups, and Dagster's run history, which holds counts and masked "
-    "samples only."
+    "back), copies of exported files, backups, and Dagster's run history (counts and a few masked sample "
+    "rows per sync)."
 )
 
 

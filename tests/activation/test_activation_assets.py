@@ -118,3 +118,14 @@ def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activat
     tolerated = check(dg.build_asset_check_context(resources={"warehouse": resources["warehouse"]}))
     assert tolerated.passed and tolerated.metadata["suppressed_members"].value == 1
 
+
+def test_every_sync_keeps_a_few_sample_rows_with_their_emails_masked(activation):
+    home, assets, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["a@x.com", "c@x.com"], ["b@x.com"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert materialize(assets, resources, "promo__file", instance).success
+        metadata = latest_metadata(instance, "promo__file")
+    assert metadata["dry_run"] is False
+    assert [row["payload"]["email"] for row in metadata["sample_adds"]] == ["[email]", "[email]"]
+    assert [row["member_key"] for row in metadata["sample_adds"]] == ["aud_promo-0", "aud_promo-1"]
+    assert "a@x.com" not in repr(metadata) and "c@x.com" not in repr(metadata)

@@ -5,7 +5,7 @@ numbers are the five a user follows from run to run: the members sent to the des
 added, removed, failed and unmatched. Everything else (planned changes, renewals, requests, the vendor's own
 counts, the guard settings, unmatched reasons) goes into one `details` JSON entry, where nothing constant
 draws a flat line. Beside them: the status and its reason, the account and the remote list with a link to it
-in the vendor's UI, and for a dry run a few sample rows of what would be sent.
+in the vendor's UI, and a few sample rows of what was sent (or, in a dry run, would be).
 
 Dagster's event log keeps all of it for good, so the endpoint loses any credential in its URL and the sample
 rows are masked (`interaction_pipeline.privacy`): emails and phone numbers become `[email]` and `[phone]`,
@@ -58,11 +58,10 @@ def outcome_metadata(outcome: SyncOutcome, target: SyncTarget, uses_sandbox: boo
             "dry_run": dg.MetadataValue.bool(outcome.dry_run),
             "sync_id": dg.MetadataValue.text(outcome.sync_id),
             "details": dg.MetadataValue.json(_details(outcome, target)),
+            "sample_adds": dg.MetadataValue.json(masked_document(outcome.sample_adds)),
+            "sample_removes": dg.MetadataValue.json(masked_document(outcome.sample_removes)),
         }
     )
-    if outcome.dry_run:
-        metadata["sample_adds"] = dg.MetadataValue.json(masked_document(outcome.sample_adds))
-        metadata["sample_removes"] = dg.MetadataValue.json(masked_document(outcome.sample_removes))
     if outcome.remote_id:
         metadata["remote_id"] = dg.MetadataValue.text(outcome.remote_id)
     if outcome.remote_url and not uses_sandbox:

@@ -15,6 +15,7 @@ from email.message import EmailMessage
 
 import requests
 
+from interaction_pipeline.privacy import masked_text
 from interaction_pipeline.settings import AlertSettings
 
 TIMEOUT_SECONDS = 10.0
@@ -27,7 +28,8 @@ class Alert:
     link: str | None = None  # where to look: the run or the asset in the Dagster UI
 
     def text(self) -> str:
-        return "\n".join(part for part in (self.title, self.detail, self.link) if part)
+        """The alert as sent: emails and phone numbers in it masked, should an error message quote one."""
+        return masked_text("\n".join(part for part in (self.title, self.detail, self.link) if part))
 
 
 class AlertNotSent(Exception):
@@ -63,7 +65,7 @@ def post_webhook(alert: Alert, settings: AlertSettings) -> None:
 
 def send_email(alert: Alert, settings: AlertSettings) -> None:
     message = EmailMessage()
-    message["Subject"] = alert.title
+    message["Subject"] = masked_text(alert.title)
     message["From"] = settings.email_from
     message["To"] = ", ".join(settings.email_to)
     message.set_content(alert.text())

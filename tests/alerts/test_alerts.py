@@ -13,6 +13,7 @@ import pytest
 from dagster_dbt import DbtCliResource, dbt_assets
 from fixtures.alert_stand_ins import SlackWebhook, smtp_stand_in
 
+from interaction_pipeline.alerts.channels import Alert
 from interaction_pipeline.defs.activation.definitions import activation_definitions
 from interaction_pipeline.defs.activation.keys import activation_keys
 from interaction_pipeline.defs.activation.resources import destination_resources
@@ -189,3 +190,8 @@ def test_no_events_loaded_for_longer_than_the_quiet_hours_is_a_problem(monkeypat
     assert (
         list(late) == ["events:quiet"] and "no events were loaded in the last 2 hours" in late["events:quiet"]
     )
+
+
+def test_an_alert_never_quotes_an_email_or_phone_an_error_message_held():
+    alert = Alert("Dagster run failed: x", "step: mary@example.com refused, call +1 415 555 0100")
+    assert alert.text() == "Dagster run failed: x\nstep: [email] refused, call [phone]"

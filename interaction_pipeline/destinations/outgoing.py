@@ -87,7 +87,7 @@ def stage_renewals(
         from {membership_source(conn)} m join _aud a using (member_key, fingerprint)
         where m.audience = ? and m.destination = ? and m.status = 'confirmed' and {due}
         """,
-        [target.audience.name, target.destination, *([uploaded_before] if uploaded_before else [])],
+        [target.audience.name, target.state_key, *([uploaded_before] if uploaded_before else [])],
     )
     return conn.execute("select count(*) from _renewing").fetchall()[0][0]
 
@@ -143,6 +143,6 @@ def unmatched_counts(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> dic
         )
         group by reason order by reason
         """,
-        [target.audience.name, target.destination],
+        [target.audience.name, target.state_key],
     ).fetchall()
     return dict(rows)

@@ -20,7 +20,7 @@ PACKAGE = settings.PROJECT_ROOT / "interaction_pipeline"
 LAYERS = [
     {"settings"},
     {"http_client", "partners", "privacy", "warehouse", "collector", "story"},
-    {"sources", "destinations", "reporting", "sandbox"},
+    {"sources", "destinations", "reporting", "sandbox", "alerts", "people"},
     {"defs", "definitions"},
     {"demo", "dev", "cli", "cli_sources"},
 ]
@@ -32,6 +32,8 @@ PLAIN = [
     "reporting",
     "partners",
     "http_client",
+    "alerts",
+    "people",
     "privacy",
 ]
 NOT_FOR_PLAIN = {

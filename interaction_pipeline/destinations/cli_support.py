@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import duckdb
 import psycopg2
 
 from interaction_pipeline import settings
@@ -33,8 +32,6 @@ def connect(*, read_only: bool = True) -> Connection:
         raise click.ClickException(f"no warehouse at {warehouse.describe()}: build the audiences first")
     try:
         return warehouse.connect(read_only=read_only)
-    except duckdb.IOException as error:
-        raise click.ClickException(f"the warehouse is busy (a run writes it); retry: {error}") from error
     except psycopg2.OperationalError as error:
         raise click.ClickException(f"cannot reach the warehouse {warehouse.describe()}: {error}") from error
 

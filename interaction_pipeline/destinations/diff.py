@@ -93,7 +93,7 @@ def stage_audience(conn: Connection, spec: AudienceSpec, salt: str = "") -> int:
 def stage_diff(conn: Connection, target: SyncTarget) -> DiffCounts:
     """`_state`, `_entering` and `_exiting` between `_aud` and what ``target`` confirmed."""
     membership = membership_source(conn)
-    params = [target.audience.name, target.destination]
+    params = [target.audience.name, target.state_key]
     # Payloads stay in the membership table: only the few rows that change need theirs.
     replace_temp_table(
         conn,

@@ -34,6 +34,7 @@ class FileDestination:
     def __init__(self, folder: Path | None = None) -> None:
         self.root = folder or settings.paths().exports / "audiences"
         self.endpoint = str(self.root)
+        self.account = str(self.root)
         self.conn: Connection | None = None
         self.run_folder: Path | None = None
         self.format = "csv"
@@ -80,3 +81,7 @@ class FileDestination:
 
     def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         return False
+
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[str, str]:
+        folder = self.root / target.audience.name
+        return str(folder), folder.as_uri()

@@ -78,7 +78,7 @@ def stage_renewals(conn: Connection, target: SyncTarget, uploaded_before: dateti
         from {membership_source(conn)} m join _aud a using (member_key, fingerprint)
         where m.audience = ? and m.destination = ? and m.status = 'confirmed' and {due}
         """,
-        [target.audience.name, target.destination, *([uploaded_before] if uploaded_before else [])],
+        [target.audience.name, target.state_key, *([uploaded_before] if uploaded_before else [])],
     )
     return conn.execute("select count(*) from _renewing").fetchall()[0][0]
 
@@ -136,6 +136,6 @@ def unmatched_counts(conn: Connection, target: SyncTarget) -> dict[str, int]:
         ) unmatched
         group by reason order by reason
         """,
-        [target.audience.name, target.destination],
+        [target.audience.name, target.state_key],
     ).fetchall()
     return dict(rows)

@@ -23,6 +23,7 @@ from datetime import UTC, datetime
 
 import orjson
 
+from interaction_pipeline.destinations.account import url_account
 from interaction_pipeline.destinations.base import BatchResult, Confirmed, DeliveryError, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
@@ -52,6 +53,7 @@ class WebhookDestination:
         self, url: str, secret: str, *, timeout: float = 30.0, policy: RetryPolicy | None = None
     ) -> None:
         self.endpoint = url
+        self.account = url_account(url)
         self.secret = secret
         policy = policy or RetryPolicy(longest_wait=LONGEST_RETRY_WAIT)
         self.http = HttpSender(url, {"Content-Type": "application/json"}, timeout=timeout, policy=policy)
@@ -152,3 +154,6 @@ class WebhookDestination:
 
     def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         return False
+
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[None, None]:
+        return None, None  # members are kept per user, not in a list of ours

@@ -21,6 +21,7 @@ import psycopg2
 import psycopg2.errors
 
 from interaction_pipeline import settings
+from interaction_pipeline.warehouse.access import open_warehouse
 from interaction_pipeline.warehouse.postgres import PostgresConnection
 
 Connection = duckdb.DuckDBPyConnection | PostgresConnection
@@ -48,7 +49,7 @@ class Warehouse:
     def connect(self, *, read_only: bool = False) -> Connection:
         if self.url:
             return PostgresConnection(self.url)
-        return duckdb.connect(str(self.path), read_only=read_only)
+        return open_warehouse(self.path, read_only=read_only)
 
     def exists(self) -> bool:
         """Whether there is anything to read yet (a Postgres database always exists once configured)."""

@@ -57,7 +57,11 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         metadata = instance.get_latest_materialization_event(
             dg.AssetKey(["activation", "promo__meta"])
         ).asset_materialization.metadata
-    assert (metadata["dry_run"].value, metadata["to_add"].value, metadata["added"].value) == (True, 2, 0)
+    assert (metadata["dry_run"].value, metadata["details"].value["to_add"], metadata["added"].value) == (
+        True,
+        2,
+        0,
+    )
     assert metadata["sandbox"].value is True
     sample = metadata["sample_adds"].value[0]
     assert sample["member_key"] == "aud_promo-0" and len(sample["payload"][0]) == 64
@@ -113,3 +117,15 @@ def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activat
     write_audiences(home / "warehouse.duckdb", promo, promo[:1])
     tolerated = check(dg.build_asset_check_context(resources={"warehouse": resources["warehouse"]}))
     assert tolerated.passed and tolerated.metadata["suppressed_members"].value == 1
+
+
+def test_every_sync_keeps_a_few_sample_rows_with_their_emails_masked(activation):
+    home, assets, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["a@x.com", "c@x.com"], ["b@x.com"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert materialize(assets, resources, "promo__file", instance).success
+        metadata = latest_metadata(instance, "promo__file")
+    assert metadata["dry_run"] is False
+    assert [row["payload"]["email"] for row in metadata["sample_adds"]] == ["[email]", "[email]"]
+    assert [row["member_key"] for row in metadata["sample_adds"]] == ["aud_promo-0", "aud_promo-1"]
+    assert "a@x.com" not in repr(metadata) and "c@x.com" not in repr(metadata)

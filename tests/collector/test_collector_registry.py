@@ -32,7 +32,8 @@ def test_create_prints_the_key_once_and_stores_only_its_digest(pipeline_home):
     assert write_key not in stored
     assert hashlib.sha256(write_key.encode()).hexdigest() in stored
     listed = _run("list")
-    assert "braze-prod" in listed.output and "kind=braze" in listed.output
+    (row,) = [line.split() for line in listed.output.splitlines() if "braze-prod" in line]
+    assert row[:3] == ["braze-prod", "braze", "/webhooks/braze"]
     assert write_key not in listed.output
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import requests
-from destination_helpers import make_target, member, write_audience
+from destination_helpers import make_target, member, remote_id, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.meta import MetaDestination
@@ -28,9 +28,7 @@ def expected(indices) -> set[str]:
 
 
 def audience_id(conn) -> str:
-    return conn.execute(
-        "select remote_id from pipeline.audience_remote_lists where destination='meta'"
-    ).fetchall()[0][0]
+    return remote_id(conn, "meta")
 
 
 def test_first_sync_sends_everyone_hashed_and_a_rerun_sends_nothing(sandbox_url, warehouse):

@@ -102,7 +102,8 @@ def test_reference_audiences_built_on_postgres_equal_the_ground_truth(demo, audi
 def test_audience_syncs_keep_their_confirmed_state_in_postgres(demo):
     synced = dict(
         demo.query(
-            "select destination, count(*) from pipeline.audience_membership "
+            # State is kept per destination account: `<destination>@<account>`.
+            "select split_part(destination, '@', 1), count(*) from pipeline.audience_membership "
             "where audience = 'open_ticket_suppression' and status = 'confirmed' group by 1"
         )
     )

@@ -1,6 +1,6 @@
 """Sync assets in Dagster: guards as blocking checks that say why, and dry runs that send nothing."""
 
-import time
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import dagster as dg
@@ -12,8 +12,9 @@ from interaction_pipeline.defs.activation.checks import build_suppression_checks
 from interaction_pipeline.defs.activation.definitions import activation_definitions
 from interaction_pipeline.defs.activation.keys import activation_keys
 from interaction_pipeline.defs.activation.resources import destination_resources
-from interaction_pipeline.defs.activation.sensors import RETRY_AFTER_SECONDS, unfinished_syncs
+from interaction_pipeline.defs.activation.sync_assets import CONFIRMED_CHECK
 from interaction_pipeline.defs.resources import warehouse_resource
+from interaction_pipeline.defs.transform.project import dbt_cli
 from interaction_pipeline.destinations.plan import load_plan
 
 MANIFEST = Path(__file__).parent / "fixtures" / "manifest.json"
@@ -112,19 +113,44 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         ).fetchall() == [(0,)]
 
 
-def test_the_sensor_retries_a_sync_that_left_rows_unconfirmed(pipeline_home):
+def report_sync(instance, key: dg.AssetKey, confirmed: bool) -> None:
+    """A sync's materialization and its `all_changes_confirmed` result, as a run records them."""
+    instance.report_runless_asset_event(dg.AssetMaterialization(key))
+    instance.report_runless_asset_event(
+        dg.AssetCheckEvaluation(asset_key=key, check_name=CONFIRMED_CHECK, passed=confirmed)
+    )
+
+
+def test_a_sync_that_left_rows_unconfirmed_is_requested_again_at_the_next_five_minute_mark(pipeline_home):
     key = dg.AssetKey(["activation", "promo__meta"])
+    resources = {**destination_resources(), "warehouse": warehouse_resource(), "dbt": dbt_cli()}
+    definitions = dg.Definitions.merge(
+        activation_definitions(KEYS), dg.Definitions(assets=[fixture_audiences], resources=resources)
+    )
+    at = datetime(2026, 11, 29, 10, 1, tzinfo=UTC)
+
+    def requested(instance, cursor, minutes: float):
+        result = dg.evaluate_automation_conditions(
+            defs=definitions,
+            instance=instance,
+            cursor=cursor,
+            evaluation_time=at + timedelta(minutes=minutes),
+        )
+        return result.get_requested_partitions(key) != set(), result.cursor
+
     with dg.DagsterInstance.ephemeral() as instance:
-        instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 3}))
-        soon, _ = unfinished_syncs(instance, KEYS, {}, now=time.time())
-        later, cursor = unfinished_syncs(instance, KEYS, {}, now=time.time() + RETRY_AFTER_SECONDS + 1)
-        assert soon == []
-        assert [request.asset_selection for request in later] == [[key]]
-        again, _ = unfinished_syncs(instance, KEYS, cursor, now=time.time() + RETRY_AFTER_SECONDS + 1)
-        assert again == []
-        instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 0}))
-        done, _ = unfinished_syncs(instance, KEYS, cursor, now=time.time() + 2 * RETRY_AFTER_SECONDS)
-        assert done == []
+        instance.report_runless_asset_event(dg.AssetMaterialization(KEYS.model_keys["promo"]))
+        report_sync(instance, key, confirmed=False)
+        soon, cursor = requested(instance, None, 0)
+        still, cursor = requested(instance, cursor, 2)
+        assert (soon, still) == (False, False)
+        retried, cursor = requested(instance, cursor, 4.5)  # past 10:05
+        assert retried
+        again, cursor = requested(instance, cursor, 5)
+        assert not again  # requested once per five-minute mark
+        report_sync(instance, key, confirmed=True)
+        done, _ = requested(instance, cursor, 10)
+        assert not done
 
 
 def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activation):

@@ -1,4 +1,5 @@
-"""Activation stage: sync assets, the on-demand job and the sensor, all from the audience models' meta."""
+"""Activation stage: sync assets (they sync on their own, see `automation.py`) and the on-demand job, all
+from the audience models' meta."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import dagster as dg
 
 from interaction_pipeline.defs.activation.checks import build_suppression_checks
 from interaction_pipeline.defs.activation.keys import ActivationKeys, activation_keys
-from interaction_pipeline.defs.activation.sensors import build_audience_sensor
 from interaction_pipeline.defs.activation.sync_assets import build_activation_assets
 from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
 from interaction_pipeline.defs.transform.project import dbt_project
@@ -30,7 +30,6 @@ def activation_definitions(keys: ActivationKeys) -> dg.Definitions:
         assets=assets,
         asset_checks=build_suppression_checks(keys),
         jobs=[job],
-        sensors=[build_audience_sensor(keys)],
     )
 
 

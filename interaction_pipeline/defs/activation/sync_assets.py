@@ -8,6 +8,7 @@ says why. Run config: `dry_run` (report adds, removes and hashed samples, send n
 
 import dagster as dg
 
+from interaction_pipeline.defs.activation.automation import sync_condition
 from interaction_pipeline.defs.activation.keys import ActivationKeys
 from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
@@ -21,7 +22,7 @@ GUARD_DESCRIPTIONS = {
     "no_suppressed_members": "No member of this marketing audience is in a suppression audience "
     "(by profile_id, email or phone).",
 }
-# Not blocking: rows a destination did not accept stay unconfirmed and the sensor retries them.
+# Not blocking: rows a destination did not accept stay unconfirmed and the automation condition retries them.
 CONFIRMED_CHECK = "all_changes_confirmed"
 
 
@@ -72,6 +73,7 @@ def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefin
         f"{target.destination}: only adds and removes against the confirmed membership.",
         metadata={"audience": target.audience.model, "destination": target.destination},
         tags={"interaction_pipeline/destination": target.destination},
+        automation_condition=sync_condition(dg.AssetCheckKey(key, CONFIRMED_CHECK)),
     )
     def sync_audience(context: dg.AssetExecutionContext, config: SyncConfig) -> dg.MaterializeResult:
         resource = getattr(context.resources, resource_key)

@@ -1,7 +1,8 @@
 """`reporting/email_charts`: the email funnel and weekly engagement as pictures in the Dagster UI.
 
-Reads the funnel marts after dbt builds them and attaches hand-drawn SVG charts as markdown metadata (base64
-data URIs), plus the per-campaign table, so the asset's page shows the story without leaving Dagster.
+Redrawn whenever dbt rebuilds the funnel marts (under the models' own rebuild condition): reads them and
+attaches hand-drawn SVG charts as markdown metadata (base64 data URIs), plus the per-campaign table, so the
+asset's page shows the story without leaving Dagster.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
+from interaction_pipeline.defs.transform.automation import rebuild_condition
 from interaction_pipeline.reporting import chart_data, charts
 from interaction_pipeline.reporting.markdown import markdown_table
 
@@ -50,6 +52,7 @@ def chart_metadata(connection) -> tuple[dict, list[tuple[str, int]]]:
     group_name="reporting",
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "svg"},
+    automation_condition=rebuild_condition(),
     check_specs=[
         dg.AssetCheckSpec(
             CHECK,

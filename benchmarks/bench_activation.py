@@ -71,7 +71,12 @@ def run(quick: bool) -> list[dict]:
             f"delete from audiences.aud_bench where profile_id in (select 'p' || i from range({churn}) t(i))"
         )
         conn.execute(f"insert into audiences.aud_bench {_members_sql(size, size + churn)}")
-        _, diff_s = _timed(lambda: diff.stage_diff(conn, target))
+
+        def stage_diff() -> None:
+            diff.stage_audience(conn, target.audience, diff.target_salt(target))
+            diff.stage_diff(conn, target)
+
+        _, diff_s = _timed(stage_diff)
         changed, changed_s = _timed(lambda: sync_target(conn, target, meta()))
         conn.close()
     assert first.failed == 0 and changed.failed == 0 and (changed.added, changed.removed) == (churn, churn)

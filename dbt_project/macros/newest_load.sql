@@ -32,11 +32,11 @@
     {%- endif -%}
 {%- endmacro %}
 
-{#- The newest load an incremental model already holds (`column` of `relation`, aliased already_loaded), or
-    1900-01-01 when it holds no rows yet, so that the first rows to arrive are still picked up. -#}
-{% macro newest_loaded_at(column, relation) -%}
+{#- The newest value of `column` (a load time) in `relation`, usually the model's own (`this`), or 1900-01-01
+    when it holds no rows yet, so that the first rows to arrive are still picked up. -#}
+{% macro newest_loaded_at(relation, column) -%}
     (
-        select coalesce(max({{ column }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
+        select coalesce(max(already_loaded.{{ column }}), cast('1900-01-01' as {{ dbt.type_timestamp() }}))
         from {{ relation }} as already_loaded
     )
 {%- endmacro %}

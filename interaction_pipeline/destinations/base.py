@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, Protocol
 
 import duckdb
@@ -28,14 +29,30 @@ class BatchResult:
     retries: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class Confirmed:
+    """What the warehouse says a destination holds, for checking that it still does."""
+
+    count: int
+    last_confirmed_at: datetime | None
+    sample: list[Any]  # the payloads of a few confirmed members, picked at random
+
+
 class DeliveryError(Exception):
     """A request that failed after its retries; its rows stay unconfirmed and are sent again next run."""
 
-    def __init__(self, reason: str, retries: list[str] | None = None, answer: dict | None = None) -> None:
+    def __init__(
+        self,
+        reason: str,
+        retries: list[str] | None = None,
+        answer: dict | None = None,
+        status: int | None = None,
+    ) -> None:
         super().__init__(reason)
         self.reason = reason
         self.retries = retries or []
         self.answer = answer or {}  # the JSON body of a final error answer, when there was one
+        self.status = status  # the HTTP status of a final error answer, when there was one
 
 
 class RemoteListMissing(DeliveryError):
@@ -63,3 +80,15 @@ class Destination(Protocol):
     def close(self, action: str) -> BatchResult: ...
 
     def request_count(self) -> int: ...
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        """Days a member stays on the destination's list after its last upload; None when it stays."""
+
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        """Why the destination no longer holds what it confirmed, found by a cheap read; None when it
+        does or cannot tell. Raises `RemoteListMissing` when the list itself is gone. Called after
+        `prepare(dry_run=True)`."""
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        """Delete the list the product created for ``target``; False when there is none to delete (its
+        members must then be removed one by one)."""

@@ -16,7 +16,7 @@ from interaction_pipeline.destinations.base import DeliveryError, Destination, O
 from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
-from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE, utc_now
+from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_COLUMNS, MEMBERSHIP_TABLE, utc_now
 
 
 @dataclass
@@ -53,11 +53,28 @@ class BatchSender:
             )
         else:
             self.conn.execute(
-                f"insert or replace into {MEMBERSHIP_TABLE} "
-                f"select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ? {accepted}",
+                f"insert or replace into {MEMBERSHIP_TABLE} ({MEMBERSHIP_COLUMNS}) "
+                f"select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ?, null {accepted}",
                 [*params, utc_now(), self.log.sync_id],
             )
         return done
+
+    def confirmed_now(self, table: str) -> int:
+        """How many members of ``table`` this sync confirmed."""
+        return self.conn.execute(
+            f"select count(*) from {table} t join {MEMBERSHIP_TABLE} m using (member_key) "
+            "where m.audience = ? and m.destination = ? and m.status = 'confirmed' and m.sync_id = ?",
+            [self.target.audience.name, self.target.destination, self.log.sync_id],
+        ).fetchall()[0][0]
+
+    def hold_changed_adds(self, failed_remove_batches: list[int], table: str = "_adds") -> None:
+        """A member whose old identifiers could not be removed keeps them confirmed; its new row waits."""
+        if failed_remove_batches:
+            seqs = ",".join(map(str, failed_remove_batches))
+            self.conn.execute(
+                f"delete from {table} where is_change and member_key in "
+                f"(select member_key from _removes where batch_seq in ({seqs}))"
+            )
 
     def send_all(self, action: str, table: str) -> tuple[int, list[int]]:
         """Send every batch of `table`; returns (rows confirmed, failed batch numbers)."""

@@ -13,6 +13,11 @@ Chosen per audience with `braze: {mode: blocklist}` (default) or `{mode: subscri
   false on exit); members of a suppression audience are also set `unsubscribed` (in
   `subscription_group_id` when given, else `email_subscribe`) on entry. Exits never re-subscribe anyone.
 
+A check asks Braze about a few confirmed members picked at random: in blocklist mode whether each address is
+still hard-bounced (`GET /email/hard_bounces?email=`), in subscription mode whether each user still carries
+the attribute (`POST /users/export/ids`). Members missing there mean the workspace lost what was sent (a
+reset, a deleted user) and everyone is sent again.
+
 Braze's rate limits are respected on our side (3,000 requests per 3 s for /users/track, 250,000 per hour for
 the email endpoints) and a 429 waits for `Retry-After` / `X-RateLimit-Reset`.
 """
@@ -24,7 +29,7 @@ import time
 
 import duckdb
 
-from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.base import BatchResult, Confirmed, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
@@ -125,3 +130,37 @@ class BrazeDestination:
 
     def close(self, action: str) -> BatchResult:
         return BatchResult()
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        return None
+
+    def _still_blocklisted(self, email: str) -> bool:
+        self.limiters["/email"].wait()
+        response, _ = self.http.call("GET", "/email/hard_bounces", params={"email": email})
+        return any(entry.get("email") == email for entry in response.json().get("emails") or [])
+
+    def _still_flagged(self, payload: dict) -> bool:
+        ((key, value),) = payload.items()
+        lookup = {
+            "external_id": {"external_ids": [value]},
+            "email": {"email_address": value},
+            "phone": {"phone": value},
+        }
+        answer, _ = self._post(
+            "/users/export/ids", {**lookup[key], "fields_to_export": [key, "custom_attributes"]}
+        )
+        users = answer.get("users") or []
+        return any((user.get("custom_attributes") or {}).get(self.attribute) is True for user in users)
+
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        still_there = self._still_blocklisted if self.mode == "blocklist" else self._still_flagged
+        missing = sum(not still_there(payload) for payload in confirmed.sample)
+        if missing:
+            return (
+                f"Braze no longer holds {missing} of {len(confirmed.sample)} confirmed members checked "
+                f"({'blocklist' if self.mode == 'blocklist' else f'attribute {self.attribute}'})"
+            )
+        return None
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        return False

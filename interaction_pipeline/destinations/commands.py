@@ -1,14 +1,13 @@
-"""`interaction-pipeline audiences list | preview NAME [--destination D]`.
+"""`interaction-pipeline audiences list | preview | sync | retire`.
 
 `preview` is a dry run: it diffs the audience against what each destination has confirmed and shows the adds,
 the removes, the guards and a sample of the exact (hashed) rows that would be sent, without sending anything
-or writing the warehouse (it opens it read-only).
+or writing the warehouse (it opens it read-only). `sync` and `retire` live in `sync_commands.py`.
 """
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import click
 import duckdb
@@ -16,29 +15,17 @@ from rich.console import Console
 from rich.table import Table
 
 from interaction_pipeline import settings
-from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
-from interaction_pipeline.partners import IncompleteCredentials
-
-
-def _plan(manifest: str | None) -> ActivationPlan:
-    return load_plan(Path(manifest) if manifest else settings.DBT_MANIFEST)
-
-
-MANIFEST_OPTION = click.option(
-    "--manifest",
-    type=click.Path(exists=True, dir_okay=False),
-    help="A dbt manifest.json (default: the project's, written by dbt parse or dbt build).",
+from interaction_pipeline.destinations.cli_support import (
+    DESTINATION_OPTION,
+    MANIFEST_OPTION,
+    chosen_targets,
+    cli_plan,
+    client,
+    connect,
+    reasons_text,
 )
-
-
-def _connect() -> duckdb.DuckDBPyConnection:
-    path = settings.paths().warehouse
-    if not path.exists():
-        raise click.ClickException(f"no warehouse at {path}: build the audiences first")
-    try:
-        return duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as error:
-        raise click.ClickException(f"the warehouse is busy (a run writes it); retry: {error}") from error
+from interaction_pipeline.destinations.retire import orphans
+from interaction_pipeline.destinations.sync_commands import retire, sync
 
 
 def _count(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> int | None:
@@ -50,20 +37,25 @@ def _count(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> int | Non
 
 @click.group()
 def audiences() -> None:
-    """Audiences declared by the dbt models, and dry runs of their syncs."""
+    """Audiences declared by the dbt models: list, preview, sync and retire their destinations."""
+
+
+audiences.add_command(sync)
+audiences.add_command(retire)
 
 
 @audiences.command("list")
 @MANIFEST_OPTION
 def list_audiences(manifest: str | None) -> None:
-    """Every audience with its purpose, size and what each destination has confirmed."""
-    plan = _plan(manifest)
+    """Every audience with its purpose, size and what each destination has confirmed, then the state of
+    destinations the models no longer declare."""
+    plan = cli_plan(manifest)
     if not plan.audiences:
         click.echo("no audience models in the dbt manifest (run dbt parse or dbt build first)")
-        return
     table = Table("audience", "purpose", "members", "destination", "confirmed", "last sync")
     path = settings.paths().warehouse
-    with _connect() if path.exists() else duckdb.connect() as conn:
+    with connect() if path.exists() else duckdb.connect() as conn:
+        orphaned = orphans(conn, plan)
         for target in plan.targets:
             spec = target.audience
             members = _count(conn, f"select count(*) from {spec.relation}", [])
@@ -91,39 +83,36 @@ def list_audiences(manifest: str | None) -> None:
                 "-" if confirmed is None else str(confirmed),
                 last or "never",
             )
-    Console().print(table)
+    console = Console()
+    if plan.audiences:
+        console.print(table)
+    if orphaned:
+        console.print("[bold]No longer in the models[/bold] (the destination still holds these members):")
+        for orphan in orphaned:
+            console.print(
+                f"  {orphan.audience} → {orphan.destination}: {orphan.confirmed} confirmed; empty it with "
+                f"interaction-pipeline audiences retire {orphan.audience} --destination {orphan.destination}",
+                soft_wrap=True,
+            )
 
 
 @audiences.command("preview")
 @click.argument("name")
-@click.option(
-    "--destination", "-d", help="Only this destination (default: every destination of the audience)."
-)
+@DESTINATION_OPTION
 @click.option("--sample", default=5, show_default=True, help="How many rows of each change to show.")
 @click.option("--json", "as_json", is_flag=True, help="Print the preview as JSON.")
 @MANIFEST_OPTION
 def preview(name: str, destination: str | None, sample: int, as_json: bool, manifest: str | None) -> None:
     """Dry run of NAME's syncs: adds, removes, guards and sample rows. Sends nothing."""
-    from interaction_pipeline.destinations.clients import configured_destination
     from interaction_pipeline.destinations.engine import sync_target
-    from interaction_pipeline.destinations.spec import find_audience
 
-    plan = _plan(manifest)
-    try:
-        spec = find_audience(plan.audiences, name)
-    except KeyError as error:
-        raise click.ClickException(str(error.args[0])) from error
-    targets = [t for t in plan.targets if t.audience is spec and destination in (None, t.destination)]
-    if not targets:
-        raise click.ClickException(f"audience {spec.name} has no destination {destination!r}")
+    plan = cli_plan(manifest)
+    spec, targets = chosen_targets(plan, name, destination)
     suppressions = plan.suppressions_for(spec)
     results = []
-    with _connect() as conn:
+    with connect() as conn:
         for target in targets:
-            try:
-                destination, sandbox = configured_destination(target.destination)
-            except IncompleteCredentials as error:
-                raise click.ClickException(str(error)) from error
+            destination, sandbox = client(target.destination)
             outcome = sync_target(
                 conn, target, destination, suppressions=suppressions, dry_run=True, sample_size=sample
             )
@@ -137,7 +126,8 @@ def preview(name: str, destination: str | None, sample: int, as_json: bool, mani
         console.print(f"[bold]{spec.name} → {target.destination}[/bold]  {where}")
         console.print(
             f"  members {outcome.members}, confirmed {outcome.confirmed_before}: would add {outcome.to_add}, "
-            f"remove {outcome.to_remove}, {outcome.invalid} invalid"
+            f"remove {outcome.to_remove}; {outcome.suppressed} suppressed, {outcome.unmatched} unmatched"
+            + (f" ({reasons_text(outcome.unmatched_reasons)})" if outcome.unmatched else "")
         )
         console.print(f"  [red]blocked:[/red] {outcome.blocked}" if outcome.blocked else "  guards: passed")
         for label, rows in (("add", outcome.sample_adds), ("remove", outcome.sample_removes)):
@@ -155,7 +145,9 @@ def _as_dict(target, outcome, sandbox: bool) -> dict:
         "confirmed": outcome.confirmed_before,
         "to_add": outcome.to_add,
         "to_remove": outcome.to_remove,
-        "invalid": outcome.invalid,
+        "suppressed": outcome.suppressed,
+        "unmatched": outcome.unmatched,
+        "unmatched_reasons": outcome.unmatched_reasons,
         "blocked": outcome.blocked,
         "guards": outcome.guards,
         "sample_adds": outcome.sample_adds,

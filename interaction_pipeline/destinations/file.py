@@ -1,7 +1,8 @@
 """File destination: one folder per run under `<home>/exports/audiences/<audience>/` (tools without an API).
 
 A run writes `added.<fmt>` and/or `removed.<fmt>` (csv or parquet, option `format`), one row per member with
-`profile_id`, `user_id` and normalized plain identifiers (`email` trimmed and lowercased, `phone` in E.164).
+`profile_id`, `user_id` and normalized plain identifiers (`email` trimmed and lowercased, `phone` in E.164); a
+full refresh writes `members.<fmt>`, everyone in the audience.
 DuckDB writes the files straight from the sync's staging tables, so nothing goes through Python per row. A run
 with no change writes nothing.
 """
@@ -14,17 +15,21 @@ from pathlib import Path
 import duckdb
 
 from interaction_pipeline import settings
-from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.base import BatchResult, Confirmed, OutRow
 from interaction_pipeline.destinations.payloads import IDENTIFIER_COLUMNS
 from interaction_pipeline.destinations.spec import SyncTarget
 
-ACTION_FILES = {"add": ("_adds", "added"), "remove": ("_removes", "removed")}
+ACTION_FILES = {
+    "add": ("_adds", "added"),
+    "remove": ("_removes", "removed"),
+    "replace": ("_everyone", "members"),
+}
 
 
 class FileDestination:
     name = "file"
     confirms_on_close = True
-    supports_replace = False
+    supports_replace = True
 
     def __init__(self, folder: Path | None = None) -> None:
         self.root = folder or settings.paths().exports / "audiences"
@@ -65,3 +70,12 @@ class FileDestination:
         self.writes += 1
         self.written.append(path)
         return BatchResult(counts={"files_written": 1})
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        return None
+
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        return None  # written files are the record: there is nothing remote to lose
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        return False

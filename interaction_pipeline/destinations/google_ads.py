@@ -7,48 +7,48 @@ destination options), `addOperations` in calls of at most 10,000 identifiers (at
 `enablePartialFailure`, then `run` it and wait until it finishes. Operations only take effect when the job
 succeeds, so rows are confirmed on close. Google allows one running job per list: before creating a job the
 client waits for any job of the list still running, and `CONCURRENT_MODIFICATION` (a 400) is retried.
+
+Customer Match drops a member `membershipLifeSpan` days after its last upload (at most 540 since April 2025;
+"no expiry" is no longer accepted): the lists are created with `membership_life_span` (option, default 540)
+and the engine uploads members again before that lapses. A check reads the list: gone is a lost list; sizes
+of zero while at least `empty_check_min_members` are confirmed and the last change is older than the two days
+Google may take to match a list is a list someone emptied.
+https://developers.google.com/ads/blog/posts/2025/02/update-to-customer-match-membership
 """
 
 from __future__ import annotations
 
-import threading
 import time
+from datetime import timedelta
 from typing import Any
 
 import duckdb
-import requests
 
-from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
+from interaction_pipeline.destinations.base import (
+    BatchResult,
+    Confirmed,
+    DeliveryError,
+    OutRow,
+    RemoteListMissing,
+)
+from interaction_pipeline.destinations.google_ads_api import (
+    concurrent_modification,
+    job_status_query,
+    list_lock,
+    partial_failure_indexes,
+    running_jobs_query,
+    user_list_query,
+    user_list_sizes,
+)
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.sync_state import utc_now
 
 IDENTIFIERS_PER_CALL = 10_000
-_LIST_LOCKS: dict[str, threading.Lock] = {}
-_LOCKS_GUARD = threading.Lock()
-
-
-def _concurrent_modification(response: requests.Response) -> bool:
-    return not response.ok and "CONCURRENT_MODIFICATION" in response.text
-
-
-def _list_lock(resource_name: str) -> threading.Lock:
-    with _LOCKS_GUARD:
-        return _LIST_LOCKS.setdefault(resource_name, threading.Lock())
-
-
-def partial_failure_indexes(answer: dict[str, Any]) -> dict[int, str]:
-    """Operation index -> message from a `partialFailureError` (GoogleAdsFailure details)."""
-    failures: dict[int, str] = {}
-    for detail in (answer.get("partialFailureError") or {}).get("details", []):
-        for error in detail.get("errors", []):
-            for element in (error.get("location") or {}).get("fieldPathElements", []):
-                if element.get("fieldName") == "operations" and "index" in element:
-                    code = ",".join(f"{k}={v}" for k, v in (error.get("errorCode") or {}).items())
-                    failures[int(element["index"])] = f"{code}: {error.get('message', '')}".strip(": ")
-    return failures
+MAX_MEMBERSHIP_LIFE_SPAN = 540
 
 
 class GoogleAdsDestination:
@@ -68,6 +68,8 @@ class GoogleAdsDestination:
         policy: RetryPolicy | None = None,
         poll_seconds: float = 0.2,
         job_wait_seconds: float = 600.0,
+        empty_check_min_members: int = 1_000,
+        empty_check_after: timedelta = timedelta(hours=48),
     ) -> None:
         self.customer_id = customer_id.replace("-", "")
         self.endpoint = f"{base_url.rstrip('/')}/{api_version}"
@@ -75,6 +77,8 @@ class GoogleAdsDestination:
         self.http = HttpSender(self.endpoint, headers, timeout=timeout, policy=policy)
         self.poll_seconds = poll_seconds
         self.job_wait_seconds = job_wait_seconds
+        self.empty_check_min_members = empty_check_min_members
+        self.empty_check_after = empty_check_after
         self.user_list: str | None = None
         self.consent: dict[str, str] = {}
         self.job: str | None = None
@@ -89,7 +93,7 @@ class GoogleAdsDestination:
         return self.http.requests
 
     def _call(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        response, retries = self.http.call("POST", path, json=body, retry_if=_concurrent_modification)
+        response, retries = self.http.call("POST", path, json=body, retry_if=concurrent_modification)
         return (response.json() if response.content else {}), retries
 
     def _create_job(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
@@ -99,6 +103,15 @@ class GoogleAdsDestination:
             if "INVALID_USER_LIST_ID" in str(error.answer):
                 raise RemoteListMissing(f"Google Ads user list {self.user_list} does not exist") from error
             raise
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        days = int(target.options.get("membership_life_span", MAX_MEMBERSHIP_LIFE_SPAN))
+        if not 1 <= days <= MAX_MEMBERSHIP_LIFE_SPAN:
+            raise ValueError(
+                f"audience {target.audience.name}: google_ads membership_life_span must be 1 to "
+                f"{MAX_MEMBERSHIP_LIFE_SPAN} days (Google no longer accepts longer or unlimited), not {days}"
+            )
+        return days
 
     def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
         options = target.options
@@ -121,7 +134,7 @@ class GoogleAdsDestination:
                         "create": {
                             "name": target.audience.name,
                             "description": f"interaction_pipeline audience {target.audience.model}",
-                            "membershipLifeSpan": 540,
+                            "membershipLifeSpan": self.membership_days(target),
                             "crmBasedUserList": {"uploadKeyType": "CONTACT_INFO"},
                         }
                     }
@@ -131,24 +144,40 @@ class GoogleAdsDestination:
         self.user_list = answer["results"][0]["resourceName"]
         sync_state.save_remote_list_id(conn, target.audience.name, self.name, self.user_list)
 
-    def _running_jobs(self) -> list[dict[str, Any]]:
-        query = (
-            "SELECT offline_user_data_job.resource_name, offline_user_data_job.status "
-            "FROM offline_user_data_job "
-            f"WHERE offline_user_data_job.customer_match_user_list_metadata.user_list = '{self.user_list}' "
-            "AND offline_user_data_job.status IN ('PENDING', 'RUNNING')"
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        rows = self._search(user_list_query(self.user_list))
+        if not rows:
+            raise RemoteListMissing(f"Google Ads user list {self.user_list} does not exist")
+        sizes = user_list_sizes(rows[0])
+        settled = (
+            confirmed.last_confirmed_at and utc_now() - confirmed.last_confirmed_at >= self.empty_check_after
         )
+        if not any(sizes) and settled and confirmed.count >= self.empty_check_min_members:
+            return f"Google Ads user list {self.user_list} holds nobody while {confirmed.count} are confirmed"
+        return None
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        created = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        if not created or target.options.get("user_list_id"):
+            return False
+        try:
+            self._call(
+                f"customers/{self.customer_id}/userLists:mutate", {"operations": [{"remove": created}]}
+            )
+        except DeliveryError as error:
+            if "RESOURCE_NOT_FOUND" not in str(error.answer):
+                raise
+        return True
+
+    def _search(self, query: str) -> list[dict[str, Any]]:
         answer, _ = self._call(f"customers/{self.customer_id}/googleAds:search", {"query": query})
-        return [row["offlineUserDataJob"] for row in answer.get("results", [])]
+        return answer.get("results") or []
+
+    def _running_jobs(self) -> list[dict[str, Any]]:
+        return [row["offlineUserDataJob"] for row in self._search(running_jobs_query(self.user_list))]
 
     def _job_status(self, job: str) -> str:
-        query = (
-            "SELECT offline_user_data_job.status, offline_user_data_job.failure_reason "
-            "FROM offline_user_data_job "
-            f"WHERE offline_user_data_job.resource_name = '{job}'"
-        )
-        answer, _ = self._call(f"customers/{self.customer_id}/googleAds:search", {"query": query})
-        results = answer.get("results") or [{}]
+        results = self._search(job_status_query(job)) or [{}]
         return results[0].get("offlineUserDataJob", {}).get("status", "UNKNOWN")
 
     def _wait_until_idle(self) -> None:
@@ -161,7 +190,7 @@ class GoogleAdsDestination:
             time.sleep(self.poll_seconds)
 
     def open(self, action: str, total_rows: int, total_batches: int) -> None:
-        _list_lock(self.user_list).acquire()
+        list_lock(self.user_list).acquire()
         try:
             self._wait_until_idle()
             answer, _ = self._create_job(
@@ -177,7 +206,7 @@ class GoogleAdsDestination:
                 },
             )
         except Exception:
-            _list_lock(self.user_list).release()
+            list_lock(self.user_list).release()
             raise
         self.job = answer["resourceName"]
         self.accepted_operations = 0
@@ -215,4 +244,4 @@ class GoogleAdsDestination:
                 raise DeliveryError(f"job {self.job} finished with status {status}", retries)
             return BatchResult(counts={"jobs_run": 1}, retries=retries)
         finally:
-            _list_lock(self.user_list).release()
+            list_lock(self.user_list).release()

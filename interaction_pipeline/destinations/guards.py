@@ -1,12 +1,18 @@
-"""Guards that refuse a sync before anything is sent, each with a reason a person can act on."""
+"""Guards that refuse a sync before anything is sent, each with a reason a person can act on.
+
+The remedy is in the reason: a removal the user accepts goes through with `allow_large_removal` (the
+`audiences sync --allow-large-removal` command or the sync asset's run config), a suppression overlap needs
+the model fixed (or its threshold raised in its meta).
+"""
 
 from __future__ import annotations
 
-import duckdb
-
-from interaction_pipeline.destinations import normalize
-from interaction_pipeline.destinations.diff import DiffCounts, relation_columns
+from interaction_pipeline.destinations.diff import DiffCounts
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
+from interaction_pipeline.destinations.suppression import Overlap
+
+# Below this many suppressed members an overlap is never taken for a missing join, whatever its share.
+SUPPRESSED_MEMBERS_TOLERATED = 10
 
 
 def size_problem(target: SyncTarget, counts: DiffCounts) -> str | None:
@@ -18,91 +24,47 @@ def size_problem(target: SyncTarget, counts: DiffCounts) -> str | None:
     return None
 
 
-def removal_problem(
-    target: SyncTarget, counts: DiffCounts, *, allow_large_removal: bool = False
-) -> str | None:
-    share_limit = target.audience.max_removal_share
-    if share_limit is None or allow_large_removal or counts.confirmed == 0:
-        return None
-    share = counts.leaving / counts.confirmed
-    if share > share_limit:
+def platform_note(target: SyncTarget, counts: DiffCounts) -> str | None:
+    """A suppression list below the platform's minimum is sent anyway; the user should know."""
+    if target.audience.purpose == "suppression" and counts.members < target.platform_minimum:
         return (
-            f"sync would remove {counts.leaving} of {counts.confirmed} confirmed members of "
-            f"{target.audience.name} from {target.destination} ({share:.0%}), above max_removal_share "
-            f"{share_limit:.0%}; check the audience model, or run with allow_large_removal"
+            f"suppression audience {target.audience.name} has {counts.members} members, below the "
+            f"{target.platform_minimum} {target.destination} needs to match a list reliably; sent anyway, "
+            "since holding back a suppression list would market to the people it excludes"
         )
     return None
 
 
-def _identities(conn: duckdb.DuckDBPyConnection, relation: str) -> list[tuple[str, str | None, str | None]]:
-    """(profile_id, normalized email, E.164 phone) per member; unparseable values simply match nothing."""
-    present = set(relation_columns(conn, relation))
-
-    def column(name: str) -> str:
-        return f"cast({name} as varchar)" if name in present else "cast(null as varchar)"
-
-    rows = conn.execute(
-        f"select cast(profile_id as varchar), lower(trim({column('email')})), {column('phone')}, "
-        f"{column('country')} from {relation}"
-    ).fetchall()
-    result = []
-    for profile_id, email, phone, country in rows:
-        try:
-            e164 = normalize.phone_e164(phone, country) if phone else None
-        except normalize.InvalidIdentifier:
-            e164 = None
-        result.append((profile_id, email or None, e164))
-    return result
-
-
-def suppressed_members(
-    conn: duckdb.DuckDBPyConnection, audience: AudienceSpec, suppressions: list[AudienceSpec]
-) -> tuple[int, list[str], list[str]]:
-    """Members of a marketing audience found in a suppression audience by profile_id, email or phone.
-
-    Returns (count, sample profile ids, problems such as a suppression audience that is not built yet).
-    """
-    if audience.purpose != "marketing" or not suppressions:
-        return 0, [], []
-    problems: list[str] = []
-    suppressed: list[set[str]] = [set(), set(), set()]
-    for suppression in suppressions:
-        try:
-            identities = _identities(conn, suppression.relation)
-        except duckdb.CatalogException:
-            problems.append(f"suppression audience {suppression.name} is not built yet")
-            continue
-        for identity in identities:
-            for index, value in enumerate(identity):
-                if value:
-                    suppressed[index].add(value)
-    matched = sorted(
-        identity[0]
-        for identity in _identities(conn, audience.relation)
-        if any(value and value in suppressed[index] for index, value in enumerate(identity))
-    )
-    return len(matched), matched[:10], problems
+def removal_problem(
+    target: SyncTarget, counts: DiffCounts, *, allow_large_removal: bool = False
+) -> str | None:
+    share_limit = target.audience.max_removal_share
+    if allow_large_removal or counts.confirmed == 0:
+        return None
+    share = counts.leaving / counts.confirmed
+    if share > share_limit:
+        name, destination = target.audience.name, target.destination
+        return (
+            f"sync would remove {counts.leaving} of {counts.confirmed} confirmed members of {name} from "
+            f"{destination} ({share:.0%}), above max_removal_share {share_limit:.0%}; check the audience "
+            f"model, and if the change is right accept it once: interaction-pipeline audiences sync {name} "
+            f"--destination {destination} --allow-large-removal (or run config allow_large_removal: true)"
+        )
+    return None
 
 
 def suppression_problem(
-    conn: duckdb.DuckDBPyConnection, audience: AudienceSpec, suppressions: list[AudienceSpec]
+    audience: AudienceSpec, suppressions: list[AudienceSpec], overlap: Overlap
 ) -> str | None:
-    return describe_suppression(audience, suppressions, *suppressed_members(conn, audience, suppressions))
-
-
-def describe_suppression(
-    audience: AudienceSpec,
-    suppressions: list[AudienceSpec],
-    count: int,
-    sample: list[str],
-    problems: list[str],
-) -> str | None:
-    if problems:
-        return "; ".join(problems) + f" - cannot prove {audience.name} excludes suppressed members"
-    if count:
+    if overlap.problems:
+        return "; ".join(overlap.problems) + f" - cannot prove {audience.name} excludes suppressed members"
+    limit = audience.max_suppressed_share
+    if overlap.suppressed >= SUPPRESSED_MEMBERS_TOLERATED and overlap.share > limit:
         names = ", ".join(spec.name for spec in suppressions)
         return (
-            f"{count} members of marketing audience {audience.name} are in suppression audiences ({names}), "
-            f"e.g. profile_id {', '.join(sample[:5])}; exclude them in the model"
+            f"{overlap.suppressed} of {overlap.members} members of marketing audience {audience.name} "
+            f"({overlap.share:.0%}) are in suppression audiences ({names}), above max_suppressed_share "
+            f"{limit:.0%}: the model seems to miss its suppression join, e.g. profile_id "
+            f"{', '.join(overlap.sample[:5])}"
         )
     return None

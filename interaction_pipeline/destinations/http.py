@@ -41,6 +41,7 @@ class HttpSender:
         timeout: float = 30.0,
         policy: RetryPolicy | None = None,
     ) -> None:
+        self.configured_url = base_url
         self.base_url = base_url.rstrip("/")
         self.http = RetryingSession(policy or DEFAULT_POLICY, timeout)
         self.session = self.http.session
@@ -64,7 +65,7 @@ class HttpSender:
         ``retry_if`` marks answers the vendor means as transient although their status says otherwise.
         """
         if path.startswith("http") or not path:
-            url = path or self.base_url  # the webhook posts to its URL exactly as configured
+            url = path or self.configured_url  # the webhook posts to its URL exactly as configured
         else:
             url = f"{self.base_url}/{path.lstrip('/')}"
         transient = (lambda response: _reason(response) if retry_if(response) else None) if retry_if else None
@@ -83,4 +84,4 @@ class HttpSender:
         if response.status_code in RETRY_STATUSES:
             reason = f"gave up after {self.policy.attempts} attempts: {_reason(response)}"
             raise DeliveryError(reason, answer.retries)
-        raise DeliveryError(_reason(response), answer.retries, _json_or_empty(response))
+        raise DeliveryError(_reason(response), answer.retries, _json_or_empty(response), response.status_code)

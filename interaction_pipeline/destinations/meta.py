@@ -6,25 +6,38 @@ https://developers.facebook.com/docs/marketing-api/audiences/guides/custom-audie
 request. A change that spans several requests runs in one session (`session_id`, `batch_seq`,
 `last_batch_flag`, `estimated_num_total`); a full replace goes through `usersreplace` in one session. Meta
 answers with `num_received` and `num_invalid_entries`, which become the asset's destination counts.
+
+A check reads the audience (`GET /{audience_id}`): gone is a lost list; an estimated size of zero while at
+least `empty_check_min_members` are confirmed, and the last change is older than the day Meta takes to apply
+it, is a list someone emptied. Smaller lists are not judged by size: Meta's estimates are coarse there.
 """
 
 from __future__ import annotations
 
 import secrets
+from datetime import timedelta
 from typing import Any
 
 import duckdb
 import orjson
 import requests
 
-from interaction_pipeline.destinations.base import BatchResult, DeliveryError, OutRow, RemoteListMissing
+from interaction_pipeline.destinations.base import (
+    BatchResult,
+    Confirmed,
+    DeliveryError,
+    OutRow,
+    RemoteListMissing,
+)
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.payloads import meta_schema
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.sync_state import utc_now
 
 MAX_ROWS_PER_REQUEST = 10_000
+AUDIENCE_FIELDS = "approximate_count_lower_bound,approximate_count_upper_bound,operation_status"
 # Graph error codes that are throttling or transient even when the HTTP status is 400.
 TRANSIENT_CODES = {1, 2, 4, 17, 341, 80003}
 
@@ -37,6 +50,11 @@ def _transient(response: requests.Response) -> bool:
     except ValueError:
         return False
     return bool(error.get("is_transient")) or error.get("code") in TRANSIENT_CODES
+
+
+def _does_not_exist(error: DeliveryError) -> bool:
+    graph = error.answer.get("error") or {}
+    return graph.get("code") == 100 and graph.get("error_subcode") == 33
 
 
 class MetaDestination:
@@ -53,8 +71,12 @@ class MetaDestination:
         *,
         timeout: float = 30.0,
         policy: RetryPolicy | None = None,
+        empty_check_min_members: int = 1_000,
+        empty_check_after: timedelta = timedelta(hours=24),
     ) -> None:
         self.endpoint = f"{base_url.rstrip('/')}/{api_version}"
+        self.empty_check_min_members = empty_check_min_members
+        self.empty_check_after = empty_check_after
         self.ad_account_id = ad_account_id if ad_account_id.startswith("act_") else f"act_{ad_account_id}"
         self.http = HttpSender(
             self.endpoint, {"Authorization": f"Bearer {access_token}"}, timeout=timeout, policy=policy
@@ -126,8 +148,7 @@ class MetaDestination:
                 retry_if=_transient,
             )
         except DeliveryError as error:
-            graph = error.answer.get("error") or {}
-            if graph.get("code") == 100 and graph.get("error_subcode") == 33:
+            if _does_not_exist(error):
                 raise RemoteListMissing(f"Meta custom audience {self.audience_id} does not exist") from error
             raise
         answer = response.json()
@@ -142,3 +163,38 @@ class MetaDestination:
 
     def close(self, action: str) -> BatchResult:
         return BatchResult()
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        return None
+
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        if not self.audience_id:
+            return None
+        try:
+            response, _ = self.http.call(
+                "GET", self.audience_id, params={"fields": AUDIENCE_FIELDS}, retry_if=_transient
+            )
+        except DeliveryError as error:
+            if _does_not_exist(error):
+                raise RemoteListMissing(f"Meta custom audience {self.audience_id} does not exist") from error
+            raise
+        upper = response.json().get("approximate_count_upper_bound")
+        settled = (
+            confirmed.last_confirmed_at and utc_now() - confirmed.last_confirmed_at >= self.empty_check_after
+        )
+        if upper == 0 and settled and confirmed.count >= self.empty_check_min_members:
+            return (
+                f"Meta custom audience {self.audience_id} holds nobody while {confirmed.count} are confirmed"
+            )
+        return None
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        created = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        if not created or target.options.get("audience_id"):
+            return False
+        try:
+            self.http.call("DELETE", created, retry_if=_transient)
+        except DeliveryError as error:
+            if not _does_not_exist(error):
+                raise
+        return True

@@ -12,6 +12,9 @@ loses a match. The rules (see docs/activation.md):
   A number that does not parse or is not a valid number is reported, never guessed.
 - Names (Meta ``FN``/``LN``): lowercase letters only, punctuation and spaces removed, UTF-8 letters kept.
 - A value that is already 64 hex characters is taken as a SHA-256 digest and not hashed twice.
+- Every value is trimmed of Unicode whitespace (a non-breaking space pasted from a spreadsheet, a narrow
+  no-break space from a phone field), zero-width characters and NULs before it is validated: they are
+  invisible, so nobody would see why the member did not match.
 """
 
 from __future__ import annotations
@@ -27,12 +30,18 @@ from interaction_pipeline import settings
 SHA256_HEX = re.compile(r"^[0-9a-fA-F]{64}$")
 GMAIL_DOMAINS = frozenset({"gmail.com", "googlemail.com"})
 EMAIL_SHAPE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Meta's official SDK strips these characters around an email before hashing.
-EMAIL_STRIP = " \t\r\n\0\x0b"
+# Around a value: Unicode whitespace (\s covers the no-break spaces), zero-width characters, the byte-order
+# mark and NUL (Meta's official SDK strips NUL and the ASCII whitespace before hashing an email).
+SURROUNDING_BLANKS = re.compile(r"^[\s\0\u200b-\u200d\u2060\ufeff]+|[\s\0\u200b-\u200d\u2060\ufeff]+$")
 
 
 class InvalidIdentifier(ValueError):
     """An identifier that cannot be normalized; the message is the reason shown in the sync log."""
+
+
+def trim(value: str) -> str:
+    """``value`` without the invisible characters around it (see the module docstring)."""
+    return SURROUNDING_BLANKS.sub("", value)
 
 
 def default_region() -> str:
@@ -41,8 +50,8 @@ def default_region() -> str:
 
 def region_for(country: str | None) -> str | None:
     """A row's country as a phone region: only ISO-3166 alpha-2 codes count ("United States" does not)."""
-    if country and re.fullmatch(r"[A-Za-z]{2}", country.strip()):
-        return country.strip().upper()
+    if country and re.fullmatch(r"[A-Za-z]{2}", trim(country)):
+        return trim(country).upper()
     return None
 
 
@@ -59,7 +68,7 @@ def sha256_hex(value: str) -> str:
 
 def normalize_email(value: str, *, gmail_dots: bool = False) -> str:
     """Trim and lowercase; with ``gmail_dots`` drop dots from a Gmail local part (Google only)."""
-    email = value.strip(EMAIL_STRIP).lower()
+    email = trim(value).lower()
     if is_sha256_hex(email):
         return email
     if not EMAIL_SHAPE.match(email):
@@ -72,7 +81,7 @@ def normalize_email(value: str, *, gmail_dots: bool = False) -> str:
 
 def parse_phone(value: str, region: str | None = None) -> phonenumbers.PhoneNumber:
     """Parse a phone number, reading national numbers in ``region`` (the row's country or the default)."""
-    text = value.strip()
+    text = trim(value)
     if text.startswith("00"):
         text = "+" + text[2:]
     region = region_for(region) or default_region()
@@ -89,23 +98,23 @@ def parse_phone(value: str, region: str | None = None) -> phonenumbers.PhoneNumb
 
 def phone_e164(value: str, region: str | None = None) -> str:
     """Google's format: E.164 with the leading ``+``, e.g. ``+16502531234``."""
-    if is_sha256_hex(value.strip()):
-        return value.strip().lower()
+    if is_sha256_hex(trim(value)):
+        return trim(value).lower()
     return phonenumbers.format_number(parse_phone(value, region), phonenumbers.PhoneNumberFormat.E164)
 
 
 def phone_digits(value: str, region: str | None = None) -> str:
     """Meta's format: country code and number, digits only, no ``+`` and no leading zeros."""
-    if is_sha256_hex(value.strip()):
-        return value.strip().lower()
+    if is_sha256_hex(trim(value)):
+        return trim(value).lower()
     return phone_e164(value, region).lstrip("+")
 
 
 def normalize_name(value: str) -> str:
     """Meta ``FN``/``LN``: lowercase letters only (accents kept as UTF-8), no spaces or punctuation."""
-    if is_sha256_hex(value.strip()):
-        return value.strip().lower()
-    text = unicodedata.normalize("NFC", value.strip().lower())
+    if is_sha256_hex(trim(value)):
+        return trim(value).lower()
+    text = unicodedata.normalize("NFC", trim(value).lower())
     name = "".join(ch for ch in text if ch.isalpha())
     if not name:
         raise InvalidIdentifier(f"name {value!r} has no letters")
@@ -114,7 +123,7 @@ def normalize_name(value: str) -> str:
 
 def normalize_country(value: str) -> str:
     """ISO-3166-1 alpha-2, lowercase (Meta ``COUNTRY``)."""
-    country = value.strip().lower()
+    country = trim(value).lower()
     if not re.fullmatch(r"[a-z]{2}", country):
         raise InvalidIdentifier(f"country {value!r} is not an ISO-3166 alpha-2 code")
     return country

@@ -52,7 +52,7 @@ META_NORMALIZERS: dict[str, Callable[[str, str | None], str]] = {
     "country": lambda value, region: normalize.normalize_country(value),
     # EXTERN_ID only has to match itself across uploads, so it is hashed like everything else: an ad
     # platform never receives a raw identifier.
-    "user_id": lambda value, region: value.strip(),
+    "user_id": lambda value, region: normalize.trim(value),
 }
 
 
@@ -113,13 +113,51 @@ def plain_email(record: Record) -> Built:
 
 
 def braze_row(record: Record, identifiers: list[str], options: dict) -> Built:
-    """Blocklist mode: the address. Subscription mode: a user object keyed by external_id, else email."""
+    """Blocklist mode: the address. Subscription mode: a user object keyed by external_id, else email, else
+    phone (E.164), the identifiers /users/track accepts."""
     email, problems = plain_email(record)
     if options.get("mode", "blocklist") == "blocklist":
         return email, problems
-    if record.get("user_id"):
-        return {"external_id": str(record["user_id"])}, problems
-    return ({"email": email} if email else None), problems
+    user_id = normalize.trim(str(record.get("user_id") or ""))
+    if user_id:
+        return {"external_id": user_id}, []
+    if email:
+        return {"email": email}, problems
+    phone = record.get("phone")
+    region = record.get("country")
+    e164 = _attempt(problems, lambda: normalize.phone_e164(str(phone), region)) if phone else None
+    return ({"phone": e164} if e164 else None), problems
+
+
+# What each destination can match a member on, among the audience's identifier columns.
+MATCH_KEYS = {
+    "meta": ("email", "phone", "user_id", "first_name", "last_name"),
+    "google_ads": ("email", "phone"),
+    "braze": ("user_id", "email", "phone"),
+}
+
+
+def _or_join(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def unmatched_reason(destination: str, record: Record, identifiers: list[str], options: dict) -> str:
+    """Why a member got no payload for ``destination``, as a category counted per sync (no values in it)."""
+    keys = list(MATCH_KEYS.get(destination, IDENTIFIER_COLUMNS))
+    if destination == "braze" and options.get("mode", "blocklist") == "blocklist":
+        keys = ["email"]
+    elif destination != "braze":
+        keys = [name for name in keys if name in identifiers] or keys
+    present = [name for name in keys if normalize.trim(str(record.get(name) or ""))]
+    if not present:
+        return f"no {_or_join(keys)}"
+    if (
+        destination == "braze"
+        and present == ["email"]
+        and normalize.is_sha256_hex(str(record["email"]).strip())
+    ):
+        return "email is a hash (Braze needs the address)"
+    return f"invalid {' and '.join(present)}"
 
 
 def contact_row(record: Record, identifiers: list[str], options: dict) -> Built:

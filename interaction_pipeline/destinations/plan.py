@@ -18,8 +18,7 @@ from interaction_pipeline.destinations.spec import (
     sync_targets,
 )
 
-ALWAYS_GUARDED = ("min_size", "max_removal_share")
-SUPPRESSION_GUARD = "no_suppressed_members"
+SUPPRESSION_GUARD = "suppression_overlap"
 
 
 @dataclass(frozen=True)
@@ -35,10 +34,18 @@ class ActivationPlan:
         return self.suppressions() if spec.purpose == "marketing" else []
 
     def guards(self, target: SyncTarget) -> list[str]:
-        """The checks that must pass before anything of ``target`` is sent."""
+        """The checks that must pass before anything of ``target`` is sent. A suppression list has no
+        minimum size (holding it back would market to the people it excludes)."""
+        names = ["max_removal_share"]
+        if target.audience.purpose == "marketing":
+            names.insert(0, "min_size")
         if self.suppressions_for(target.audience):
-            return [*ALWAYS_GUARDED, SUPPRESSION_GUARD]
-        return list(ALWAYS_GUARDED)
+            names.append(SUPPRESSION_GUARD)
+        return names
+
+    def declared(self) -> set[tuple[str, str]]:
+        """Every (audience, destination) the models send to."""
+        return {(target.audience.name, target.destination) for target in self.targets}
 
 
 def plan_from_manifest(manifest: dict[str, Any]) -> ActivationPlan:

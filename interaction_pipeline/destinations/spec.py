@@ -1,8 +1,10 @@
 """Audiences as declared in the dbt manifest: `config.meta.audience` on models under marts/audiences.
 
 An audience model `aud_<name>` yields one row per `profile_id` with identifier columns; its meta block says
-which identifiers to send, where to, and the guards. One `SyncTarget` is one (audience, destination) pair, the
-unit the sync engine and the Dagster assets work on.
+which identifiers to send, where to, and the guards. Guard settings a model leaves out come from
+`meta.audience_defaults`, which `dbt_project.yml` sets for the whole audiences folder (`+meta:`), then from
+the defaults below. One `SyncTarget` is one (audience, destination) pair, the unit the sync engine and the
+Dagster assets work on.
 """
 
 from __future__ import annotations
@@ -15,6 +17,11 @@ PURPOSES = ("marketing", "suppression")
 # Ad platforms do not match small lists reliably, and Segment refuses them below 100:
 # https://www.twilio.com/docs/segment/connections/destinations/catalog/personas-facebook-custom-audiences
 DEFAULT_MIN_SIZE = {"meta": 100, "google_ads": 100}
+# A broken upstream (an empty join, a bad filter) shows as most of an audience leaving at once.
+DEFAULT_MAX_REMOVAL_SHARE = 0.5
+# A marketing model that joins its suppression audiences leaves only a few suppressed members behind (a
+# ticket opened since it was built, the same person under another profile); more means the join is missing.
+DEFAULT_MAX_SUPPRESSED_SHARE = 0.02
 
 
 @dataclass(frozen=True)
@@ -26,7 +33,8 @@ class AudienceSpec:
     identifiers: list[str]
     destinations: dict[str, dict[str, Any]]
     min_size: int | None = None
-    max_removal_share: float | None = None
+    max_removal_share: float = DEFAULT_MAX_REMOVAL_SHARE
+    max_suppressed_share: float = DEFAULT_MAX_SUPPRESSED_SHARE
     columns: list[str] = field(default_factory=list)
 
 
@@ -37,10 +45,19 @@ class SyncTarget:
     options: dict[str, Any]
 
     @property
+    def platform_minimum(self) -> int:
+        """The smallest list the destination matches reliably (0 when it has no such limit)."""
+        return DEFAULT_MIN_SIZE.get(self.destination, 0)
+
+    @property
     def min_size(self) -> int:
+        """The size below which a sync is refused. Never for a suppression list: holding one back would
+        market to the very people it must exclude, so its platform minimum is only reported."""
+        if self.audience.purpose == "suppression":
+            return 0
         if self.audience.min_size is not None:
             return self.audience.min_size
-        return DEFAULT_MIN_SIZE.get(self.destination, 0)
+        return self.platform_minimum
 
     @property
     def key(self) -> str:
@@ -61,6 +78,7 @@ def audiences_from_manifest(manifest: dict[str, Any]) -> list[AudienceSpec]:
         block = meta.get("audience")
         if not block:
             continue
+        guards = _guard_settings(node["name"], {**(meta.get("audience_defaults") or {}), **block})
         destinations = {
             name: dict(options or {}) for name, options in (block.get("destinations") or {}).items()
         }
@@ -78,12 +96,25 @@ def audiences_from_manifest(manifest: dict[str, Any]) -> list[AudienceSpec]:
                 purpose=block.get("purpose", "marketing"),
                 identifiers=list(block.get("identifiers") or ["email"]),
                 destinations=destinations,
-                min_size=block.get("min_size"),
-                max_removal_share=block.get("max_removal_share"),
+                **guards,
                 columns=list((node.get("columns") or {}).keys()),
             )
         )
     return sorted(specs, key=lambda spec: spec.name)
+
+
+def _guard_settings(model: str, block: dict[str, Any]) -> dict[str, Any]:
+    settings: dict[str, Any] = {"min_size": block.get("min_size")}
+    for name, default in (
+        ("max_removal_share", DEFAULT_MAX_REMOVAL_SHARE),
+        ("max_suppressed_share", DEFAULT_MAX_SUPPRESSED_SHARE),
+    ):
+        value = block.get(name)
+        value = default if value is None else value
+        if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+            raise ValueError(f"audience {model}: {name} must be a share between 0 and 1, not {value!r}")
+        settings[name] = float(value)
+    return settings
 
 
 def sync_targets(specs: list[AudienceSpec]) -> list[SyncTarget]:

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 import duckdb
 import orjson
 
-from interaction_pipeline.destinations.base import BatchResult, OutRow
+from interaction_pipeline.destinations.base import BatchResult, Confirmed, DeliveryError, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
@@ -110,3 +110,34 @@ class WebhookDestination:
 
     def close(self, action: str) -> BatchResult:
         return BatchResult()
+
+    def membership_days(self, target: SyncTarget) -> int | None:
+        return None
+
+    # Answers of a receiver that does not report its members.
+    NOT_REPORTED = frozenset({404, 405, 501})
+
+    def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
+        """A receiver may answer `GET <url>?audience=<name>` (signed with the HMAC of the audience name) with
+        `{"members": <count>}`, the members it holds: a count that differs from what was confirmed means it
+        lost its data, and everyone is sent again. A receiver that answers 404 or 405 is not checked."""
+        name = target.audience.name
+        signature = sign(name.encode(), self.secret)
+        try:
+            response, _ = self.http.call(
+                "GET", "", params={"audience": name}, headers={"X-Signature": signature}
+            )
+        except DeliveryError as error:
+            if error.status in self.NOT_REPORTED:
+                return None
+            raise
+        try:
+            members = int(response.json()["members"])
+        except (ValueError, KeyError, TypeError):
+            return None  # an answer without a count says nothing about the receiver's state
+        if members != confirmed.count:
+            return f"the webhook receiver holds {members} members of {name}, {confirmed.count} are confirmed"
+        return None
+
+    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+        return False

@@ -44,13 +44,17 @@ def test_the_documented_example_audience_builds_and_follows_the_contract(
         target=tmp_path / "target",
     )
     assert result.returncode == 0, result.stdout[-3000:]
-    assert "OK created sql table model audiences.aud_nps_promoters" in result.stdout, result.stdout[-3000:]
+    # An audience inherits its folder's config: incremental, written as the rows that changed.
+    created = "OK created sql incremental model audiences.aud_nps_promoters"
+    assert created in result.stdout, result.stdout[-3000:]
     with duckdb.connect(str(warehouse)) as con:
         members = con.execute("select email from audiences.aud_nps_promoters").fetchall()
     assert members == []  # alice answered 9 but has an open ticket: suppressed
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     node = manifest["nodes"]["model.interaction_pipeline.aud_nps_promoters"]
-    assert node["config"]["meta"]["audience"]["destinations"]["file"] == {"format": "csv"}
+    config = node["config"]
+    assert config["meta"]["audience"]["destinations"]["file"] == {"format": "csv"}
+    assert (config["incremental_strategy"], config["unique_key"]) == ("changed_rows", "profile_id")
 
 
 def test_source_freshness_reads_received_at_on_raw_events(built_warehouse: BuiltWarehouse, tmp_path):

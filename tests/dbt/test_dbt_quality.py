@@ -4,6 +4,7 @@ described."""
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -53,3 +54,30 @@ def test_docs_generate_describes_every_model_and_column(built_warehouse: BuiltWa
         if not node["columns"].get(column.lower(), {}).get("description", "").strip()
     ]
     assert missing_columns == []
+
+
+def _signature(macro_sql: str) -> list[str]:
+    """Argument names of `{% macro name(a, b=default) %}`."""
+    arguments = re.match(r"\{%-?\s*macro\s+\w+\((.*?)\)\s*-?%\}", macro_sql, flags=re.S).group(1)
+    return [part.split("=")[0].strip() for part in arguments.split(",") if part.strip()]
+
+
+def test_every_macro_is_described_with_its_arguments(built_warehouse: BuiltWarehouse):
+    macros = [
+        macro
+        for macro in built_warehouse.manifest()["macros"].values()
+        if macro["package_name"] == "interaction_pipeline"
+    ]
+    assert len(macros) >= 40
+    undescribed = [macro["name"] for macro in macros if not macro["description"].strip()]
+    assert undescribed == []
+    documented = {macro["name"]: [argument["name"] for argument in macro["arguments"]] for macro in macros}
+    defined = {macro["name"]: _signature(macro["macro_sql"]) for macro in macros}
+    assert documented == defined
+    untyped = [
+        f"{macro['name']}.{argument['name']}"
+        for macro in macros
+        for argument in macro["arguments"]
+        if not (argument["type"] and argument["description"])
+    ]
+    assert untyped == []

@@ -1,10 +1,21 @@
-"""Audience rows, audience tables and sync targets shared by the destination tests."""
+"""Audience rows, audience tables, sync targets and what the sandbox stand-ins hold, shared by the
+destination tests."""
 
 from __future__ import annotations
 
-import duckdb
+import hashlib
 
+import duckdb
+import requests
+
+from interaction_pipeline.destinations.braze import BrazeDestination
+from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
+from interaction_pipeline.destinations.meta import MetaDestination
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
+from interaction_pipeline.destinations.webhook import WebhookDestination
+from interaction_pipeline.http_client import RetryPolicy
+
+FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def member(i: int) -> dict:
@@ -40,3 +51,35 @@ def make_target(destination: str, options: dict | None = None, **audience) -> Sy
         **audience,
     )
     return SyncTarget(audience=spec, destination=destination, options=options or {})
+
+
+def sha(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def client(url: str, destination: str, *, timeout: float = 5.0, policy: RetryPolicy = FAST, **options):
+    """A fresh client of ``destination`` pointed at the sandbox at ``url``."""
+    if destination == "meta":
+        return MetaDestination(f"{url}/meta", "t", "act_1", timeout=timeout, policy=policy, **options)
+    if destination == "google_ads":
+        return GoogleAdsDestination(
+            f"{url}/google-ads", "d", "t", "1", timeout=timeout, policy=policy, poll_seconds=0.01, **options
+        )
+    if destination == "braze":
+        return BrazeDestination(f"{url}/braze", "k", timeout=timeout, policy=policy)
+    return WebhookDestination(f"{url}/webhook/audiences", "sandbox", timeout=timeout, policy=policy)
+
+
+def held(url: str, destination: str, remote_id: str | None, audience: str = "test") -> set[str]:
+    """SHA-256 of the emails the stand-in of ``destination`` holds for the audience."""
+    if destination == "meta":
+        audience = requests.get(f"{url}/meta/_sandbox/audiences", timeout=5).json()["audiences"][remote_id]
+        return {m["EMAIL"] for m in audience["members"]}
+    if destination == "google_ads":
+        lists = requests.get(f"{url}/google-ads/_sandbox/user_lists", timeout=5).json()["user_lists"]
+        return {e["hashedEmail"] for m in lists[remote_id]["members"] for e in m if "hashedEmail" in e}
+    if destination == "braze":
+        return {sha(e) for e in requests.get(f"{url}/braze/_sandbox/state", timeout=5).json()["blocklist"]}
+    received = requests.get(f"{url}/webhook/_sandbox/received", timeout=5).json()["audiences"]
+    members = received.get(audience, [])
+    return {sha(f"person.{m.removeprefix('u')}@example.com") for m in members}

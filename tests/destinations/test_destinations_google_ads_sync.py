@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import hashlib
 
+import pytest
 import requests
 from destination_helpers import make_target, member, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
 from interaction_pipeline.http_client import RetryPolicy
+from interaction_pipeline.sandbox.server import run_sandbox
 
 FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
@@ -112,3 +114,35 @@ def test_a_running_job_on_the_list_is_waited_for(sandbox_url, warehouse):
         requests.post(f"{sandbox_url}/google-ads/_sandbox/settings", json={"job_seconds": 0}, timeout=5)
     assert outcome.failed == 0 and outcome.removed == 30
     assert held_emails(sandbox_url, warehouse) == expected(range(120))
+
+
+def list_sizes(url: str) -> dict[str, int]:
+    lists = requests.get(f"{url}/google-ads/_sandbox/user_lists", timeout=5).json()["user_lists"]
+    return {user_list["name"]: len(user_list["members"]) for user_list in lists.values()}
+
+
+def test_memberships_are_uploaded_again_before_their_540_day_lifespan_ends(warehouse):
+    renewed, neglected = (
+        make_target("google_ads", name="renewed"),
+        make_target("google_ads", name="neglected"),
+    )
+    day = 86_400
+    with run_sandbox() as sandbox:
+        for target in (renewed, neglected):
+            sync_target(warehouse, target, google(sandbox.url))
+        # 520 days later, for the sandbox and for the warehouse
+        sandbox.control("POST", "/clock", {"advance_seconds": 520 * day})
+        warehouse.execute(
+            "update pipeline.audience_membership set confirmed_at = confirmed_at - interval 520 day"
+        )
+        outcome = sync_target(warehouse, renewed, google(sandbox.url))
+        assert (outcome.renewed, outcome.added, outcome.failed, outcome.counts["jobs_run"]) == (150, 0, 0, 1)
+        assert sync_target(warehouse, renewed, google(sandbox.url)).requests == 0  # renewed: not due again
+        sandbox.control("POST", "/clock", {"advance_seconds": 30 * day})
+        assert list_sizes(sandbox.url) == {"renewed": 150, "neglected": 0}
+
+
+def test_a_lifespan_google_does_not_accept_is_refused_with_the_limit(warehouse, sandbox_url):
+    target = make_target("google_ads", {"membership_life_span": 10000}, name="forever")
+    with pytest.raises(ValueError, match="membership_life_span must be 1 to 540 days"):
+        sync_target(warehouse, target, google(sandbox_url))

@@ -36,7 +36,7 @@ def audience_id(conn) -> str:
 def test_first_sync_sends_everyone_hashed_and_a_rerun_sends_nothing(sandbox_url, warehouse):
     target = make_target("meta", name="first")
     first = sync_target(warehouse, target, meta(sandbox_url))
-    assert (first.added, first.removed, first.failed, first.invalid) == (150, 0, 0, 0)
+    assert (first.added, first.removed, first.failed, first.unmatched) == (150, 0, 0, 0)
     assert first.counts == {"num_received": 150, "num_invalid_entries": 0}
     assert held_emails(sandbox_url, audience_id(warehouse)) == expected(range(150))
     again = sync_target(warehouse, target, meta(sandbox_url))
@@ -97,7 +97,7 @@ def test_unparseable_phones_are_logged_and_members_without_identifiers_are_inval
     people[1].update(email="not-an-email", phone=None)
     write_audience(warehouse, "aud_test", people)
     outcome = sync_target(warehouse, make_target("meta", name="invalid"), meta(sandbox_url))
-    assert (outcome.added, outcome.invalid) == (119, 1)
+    assert (outcome.added, outcome.unmatched, outcome.unmatched_reasons) == (119, 1, {"invalid email": 1})
     reasons = warehouse.execute(
         "select status, member_key, reason from pipeline.audience_sync_log "
         "where level='row' and audience='invalid' "
@@ -108,11 +108,17 @@ def test_unparseable_phones_are_logged_and_members_without_identifiers_are_inval
     assert sync_target(warehouse, make_target("meta", name="invalid"), meta(sandbox_url)).requests == 0
 
 
-def test_full_replace_swaps_the_membership(sandbox_url, warehouse):
+def test_a_full_refresh_replaces_the_meta_membership_in_one_session(sandbox_url, warehouse):
     target = make_target("meta", name="replace")
     sync_target(warehouse, target, meta(sandbox_url))
     write_audience(warehouse, "aud_test", [member(i) for i in range(100, 250)])
-    outcome = sync_target(warehouse, target, meta(sandbox_url), full_replace=True)
-    assert outcome.failed == 0
+    refused = sync_target(warehouse, target, meta(sandbox_url), full_refresh=True)
+    assert "would remove 100 of 150" in refused.blocked  # a full refresh is guarded like any sync
+    outcome = sync_target(warehouse, target, meta(sandbox_url), full_refresh=True, allow_large_removal=True)
+    assert (outcome.failed, outcome.added, outcome.removed, outcome.resent) == (0, 100, 100, 150)
     assert held_emails(sandbox_url, audience_id(warehouse)) == expected(range(100, 250))
+    replaced = warehouse.execute(
+        "select count(*) from pipeline.audience_sync_log where audience = 'replace' and action = 'replace'"
+    ).fetchall()[0][0]
+    assert replaced == 1  # one usersreplace request holds all 150
     assert sync_target(warehouse, target, meta(sandbox_url)).requests == 0

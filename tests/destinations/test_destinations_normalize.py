@@ -101,3 +101,20 @@ def test_meta_extern_id_is_hashed_too():
 def test_a_number_from_another_region_of_the_same_country_code_stays_valid():
     # A Toronto number read with the US default: +1 is shared, so it is valid (in CA), not reported.
     assert normalize.phone_e164("416-979-1234", "US") == "+14169791234"
+
+
+@pytest.mark.parametrize(
+    "blank",
+    ["\u00a0", "\u202f", "\u2007", "\u3000", "\u2003", "\u200b", "\ufeff", "\0", "\x0b", " \u00a0\t"],
+)
+def test_unicode_whitespace_around_emails_and_phones_is_trimmed_before_validation(blank):
+    assert normalize.normalize_email(f"{blank}Mary@Example.com{blank}") == "mary@example.com"
+    assert normalize.phone_e164(f"{blank}001 212 565 0000{blank}", "DE") == "+12125650000"
+    assert normalize.phone_digits(f"{blank}(650) 253-1234{blank}", "US") == "16502531234"
+    assert normalize.normalize_name(f"{blank}Ann{blank}") == "ann"
+    assert normalize.phone_e164("(650) 253-1234", f"{blank}us{blank}") == "+16502531234"
+
+
+def test_a_no_break_space_inside_an_email_still_makes_it_invalid():
+    with pytest.raises(InvalidIdentifier, match="not an email address"):
+        normalize.normalize_email("mary\u00a0@example.com")

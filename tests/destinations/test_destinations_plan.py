@@ -22,7 +22,7 @@ def manifest(*nodes: dict) -> dict:
     return {"nodes": {f"model.p.{n['name']}": n for n in nodes}}
 
 
-def test_marketing_syncs_are_guarded_against_suppressed_members_and_suppression_syncs_are_not():
+def test_marketing_syncs_are_guarded_by_size_and_suppression_overlap_and_suppression_syncs_by_removals_only():
     plan = plan_from_manifest(
         manifest(
             node("aud_promo", "marketing", {"meta": {}, "braze": {}}),
@@ -31,9 +31,9 @@ def test_marketing_syncs_are_guarded_against_suppressed_members_and_suppression_
     )
     guards = {target.key: plan.guards(target) for target in plan.targets}
     assert guards == {
-        "open_tickets__braze": ["min_size", "max_removal_share"],
-        "promo__meta": ["min_size", "max_removal_share", "no_suppressed_members"],
-        "promo__braze": ["min_size", "max_removal_share", "no_suppressed_members"],
+        "open_tickets__braze": ["max_removal_share"],
+        "promo__meta": ["min_size", "max_removal_share", "suppression_overlap"],
+        "promo__braze": ["min_size", "max_removal_share", "suppression_overlap"],
     }
     (promo,) = [spec for spec in plan.audiences if spec.name == "promo"]
     assert [spec.name for spec in plan.suppressions_for(promo)] == ["open_tickets"]

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+
 import pytest
 
+from interaction_pipeline import settings
+from interaction_pipeline.defs.transform.project import DBT_EXECUTABLE
+from interaction_pipeline.destinations.plan import load_plan
 from interaction_pipeline.destinations.spec import audiences_from_manifest, find_audience, sync_targets
 
 
@@ -58,3 +64,46 @@ def test_default_minimum_sizes_are_per_destination():
 def test_mistakes_in_the_meta_block_are_named(block, message):
     with pytest.raises(ValueError, match=message):
         audiences_from_manifest(manifest(node("aud_bad", block)))
+
+
+def test_guard_settings_come_from_the_project_defaults_unless_the_model_sets_its_own():
+    defaults = {"max_removal_share": 0.3, "max_suppressed_share": 0.1}
+    own = node("aud_own", {"max_removal_share": 0.9, "destinations": {"file": {}}})
+    inherited = node("aud_inherited", {"destinations": {"file": {}}})
+    bare = node("aud_bare", {"destinations": {"file": {}}})
+    for with_defaults in (own, inherited):
+        with_defaults["config"]["meta"]["audience_defaults"] = defaults
+    shares = {
+        spec.name: (spec.max_removal_share, spec.max_suppressed_share)
+        for spec in audiences_from_manifest(manifest(own, inherited, bare))
+    }
+    assert shares == {"own": (0.9, 0.1), "inherited": (0.3, 0.1), "bare": (0.5, 0.02)}
+
+
+@pytest.mark.parametrize("share", [1.5, -0.1, "half", True])
+def test_a_guard_share_outside_zero_to_one_is_named(share):
+    with pytest.raises(
+        ValueError, match="audience aud_bad: max_removal_share must be a share between 0 and 1"
+    ):
+        audiences_from_manifest(manifest(node("aud_bad", {"max_removal_share": share, "destinations": {}})))
+
+
+@pytest.mark.slow
+def test_the_project_sets_every_audience_s_max_removal_share_in_dbt_project_yml(tmp_path):
+    project = tmp_path / "dbt_project"
+    shutil.copytree(settings.DBT_PROJECT_DIR, project, ignore=shutil.ignore_patterns("target", "logs"))
+    config = (project / "dbt_project.yml").read_text()
+    assert "audience_defaults:\n            max_removal_share: 0.5" in config
+    (project / "dbt_project.yml").write_text(
+        config.replace("max_removal_share: 0.5", "max_removal_share: 0.35")
+    )
+    target = tmp_path / "target"
+    command = [DBT_EXECUTABLE, "parse", "--project-dir", str(project), "--profiles-dir", str(project)]
+    environment = {**settings.child_environment(), "DBT_LOG_PATH": str(tmp_path / "logs")}
+    parsed = subprocess.run(
+        [*command, "--target-path", str(target)], capture_output=True, text=True, env=environment
+    )
+    assert parsed.returncode == 0, parsed.stdout[-2000:]
+    plan = load_plan(target / "manifest.json")
+    assert len(plan.audiences) >= 4
+    assert {spec.max_removal_share for spec in plan.audiences} == {0.35}

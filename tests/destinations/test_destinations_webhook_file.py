@@ -6,6 +6,7 @@ import hashlib
 import hmac
 
 import duckdb
+import pytest
 import requests
 from destination_helpers import make_target, member, write_audience
 
@@ -91,9 +92,20 @@ def test_an_identifier_change_is_one_identify_not_an_exit_and_an_entry(sandbox_u
     assert after["events"] == before and "u5" in after["audiences"]["moved"]
 
 
-def test_the_webhook_posts_to_its_url_exactly_as_configured(httpserver, warehouse):
-    httpserver.expect_request("/hooks/audiences", method="POST").respond_with_json({"success": True})
-    destination = WebhookDestination(httpserver.url_for("/hooks/audiences"), "secret", policy=FAST)
-    outcome = sync_target(warehouse, make_target("webhook", name="exact"), destination)
+@pytest.mark.parametrize(
+    ("path", "query"),
+    [
+        ("/hooks/audiences", ""),
+        ("/hooks/audiences/", ""),
+        ("/hooks/audiences", "token=a%2Fb&team=growth"),
+        ("/v1/hooks/audiences/", "token=abc"),
+    ],
+)
+def test_the_webhook_posts_to_its_url_exactly_as_configured(httpserver, warehouse, path, query):
+    httpserver.expect_request(path, method="POST").respond_with_json({"success": True})
+    url = httpserver.url_for(path) + (f"?{query}" if query else "")
+    outcome = sync_target(
+        warehouse, make_target("webhook", name="exact"), WebhookDestination(url, "s", policy=FAST)
+    )
     assert (outcome.added, outcome.failed) == (150, 0)
-    assert {request.path for request, _ in httpserver.log} == {"/hooks/audiences"}
+    assert {(request.path, request.query_string.decode()) for request, _ in httpserver.log} == {(path, query)}

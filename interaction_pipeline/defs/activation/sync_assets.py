@@ -2,8 +2,10 @@
 
 `activation/<audience>__<destination>` depends on the audience model, writes sync state (so it runs in the
 warehouse pool) and carries blocking checks for the guards: when one fails nothing was sent, and the check
-says why. Run config: `dry_run` (report adds, removes and hashed samples, send nothing), `full_replace`
-(Meta usersreplace) and `allow_large_removal` (override max_removal_share once).
+says why. Run config: `dry_run` (report adds, removes and hashed samples, send nothing), `full_refresh` (send
+every member again; also the run tag `interaction_pipeline/full_refresh: "true"`, which the
+`full_refresh_audiences` job sets), `allow_large_removal` (accept a change above max_removal_share once) and
+`verify_remote` (check the destination still holds what it confirmed, even if checked within the hour).
 """
 
 import dagster as dg
@@ -17,19 +19,22 @@ from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 
 GUARD_DESCRIPTIONS = {
-    "min_size": "The audience has at least the minimum size for this destination.",
-    "max_removal_share": "The sync removes no more than max_removal_share of the confirmed members.",
-    "no_suppressed_members": "No member of this marketing audience is in a suppression audience "
-    "(by profile_id, email or phone).",
+    "min_size": "The marketing audience has at least the minimum size for this destination.",
+    "max_removal_share": "The sync removes no more than max_removal_share of the confirmed members "
+    "(a suppression list still sends its additions and holds only the removals back).",
+    "suppression_overlap": "At most max_suppressed_share of this marketing audience is in a suppression "
+    "audience; suppressed members are left out of the sync either way.",
 }
+FULL_REFRESH_TAG = "interaction_pipeline/full_refresh"
 # Not blocking: rows a destination did not accept stay unconfirmed and the automation condition retries them.
 CONFIRMED_CHECK = "all_changes_confirmed"
 
 
 class SyncConfig(dg.Config):
     dry_run: bool = False
-    full_replace: bool = False
+    full_refresh: bool = False
     allow_large_removal: bool = False
+    verify_remote: bool = False
 
 
 def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
@@ -42,6 +47,7 @@ def outcome_metadata(outcome: SyncOutcome, uses_sandbox: bool) -> dict:
     }
     if outcome.blocked:
         metadata["blocked"] = outcome.blocked
+    metadata["unmatched_reasons"] = dg.MetadataValue.json(outcome.unmatched_reasons)
     if outcome.dry_run:
         metadata["sample_adds"] = dg.MetadataValue.json(outcome.sample_adds)
         metadata["sample_removes"] = dg.MetadataValue.json(outcome.sample_removes)
@@ -84,8 +90,9 @@ def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefin
                 resource.destination(),
                 suppressions=suppressions,
                 dry_run=config.dry_run,
-                full_replace=config.full_replace,
+                full_refresh=config.full_refresh or context.run.tags.get(FULL_REFRESH_TAG) == "true",
                 allow_large_removal=config.allow_large_removal,
+                verify_remote=config.verify_remote or None,
             )
         if outcome.blocked:
             context.log.error(f"sync refused: {outcome.blocked}")

@@ -5,8 +5,11 @@
 - `POST /users/track`: at most 75 objects across `attributes`, `events` and `purchases`; each attribute object
   needs exactly one identifier (`external_id`, `user_alias`, `braze_id`, `email`, `phone`). Bad objects are
   reported in `errors` with `input_array` and `index`, the rest are applied (201).
+- `GET /email/hard_bounces?email=<addr>` says whether an address is hard-bounced; `POST /users/export/ids`
+  (`external_ids`, `email_address` or `phone`) exports users with their `custom_attributes`.
 - Bearer API key required; `429` answers carry `X-RateLimit-Limit/Remaining/Reset` like Braze's.
-- `GET /braze/_sandbox/state` shows the blocklist and users; faults come from `/_sandbox/faults`.
+- `GET /braze/_sandbox/state` shows the blocklist and users, `POST /braze/_sandbox/reset` empties the
+  workspace; faults come from `/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ from interaction_pipeline.sandbox.fault_middleware import refused_rows
 BLOCKLIST_LIMIT = 50
 TRACK_LIMIT = 75
 IDENTIFIERS = ("external_id", "user_alias", "braze_id", "email", "phone")
+# Attributes Braze exports at the top level of a user; everything else is a custom attribute.
+STANDARD_ATTRIBUTES = {"email_subscribe", "push_subscribe", "subscription_groups"}
+EXPORT_KEYS = {"external_ids": "external_id", "email_address": "email", "phone": "phone"}
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -130,6 +136,47 @@ def routes(state: Any = None) -> list[BaseRoute]:
             answer["errors"] = errors
         return JSONResponse(answer, status_code=201)
 
+    async def hard_bounces(request: Request) -> JSONResponse:
+        if not request.headers.get("authorization", "").startswith("Bearer "):
+            return braze_error("Invalid API key", 401)
+        email = (request.query_params.get("email") or "").lower()
+        if not email:
+            return braze_error("email, or start_date and end_date, required")
+        found = (
+            [{"email": email, "hard_bounced_at": "2026-01-01T00:00:00Z"}]
+            if email in store.hard_bounced
+            else []
+        )
+        return JSONResponse({"emails": found, "message": "success"})
+
+    async def export_ids(request: Request) -> JSONResponse:
+        problem, _, body = await guarded(request)
+        if problem is not None:
+            return problem
+        wanted = [
+            (EXPORT_KEYS[key], value)
+            for key, given in body.items()
+            if key in EXPORT_KEYS
+            for value in (given if isinstance(given, list) else [given])
+        ]
+        users, invalid = [], []
+        for kind, value in wanted:
+            user = store.users.get(f"{kind}:{value}")
+            if user is None:
+                invalid.append(value)
+                continue
+            custom = {k: v for k, v in user.items() if k not in STANDARD_ATTRIBUTES}
+            users.append({kind: value, "custom_attributes": custom})
+        return JSONResponse(
+            {"users": users, "invalid_user_ids": invalid, "message": "success"}, status_code=201
+        )
+
+    async def reset(request: Request) -> JSONResponse:
+        store.blocklist.clear()
+        store.hard_bounced.clear()
+        store.users.clear()
+        return JSONResponse({"reset": True})
+
     async def show(request: Request) -> JSONResponse:
         return JSONResponse(
             {
@@ -141,6 +188,9 @@ def routes(state: Any = None) -> list[BaseRoute]:
 
     return [
         Route("/_sandbox/state", show, methods=["GET"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
+        Route("/email/hard_bounces", hard_bounces, methods=["GET"]),
+        Route("/users/export/ids", export_ids, methods=["POST"]),
         Route("/email/blocklist", blocklist, methods=["POST"]),
         Route("/email/blacklist", blocklist, methods=["POST"]),
         Route("/email/bounce/remove", bounce_remove, methods=["POST"]),

@@ -1,16 +1,20 @@
 """Google Ads Customer Match stand-in (REST shapes of API v22), mounted under /google-ads.
 
-- `POST /{version}/customers/{cid}/userLists:mutate` creates CRM-based user lists.
+- `POST /{version}/customers/{cid}/userLists:mutate` creates CRM-based user lists (`membershipLifeSpan` at
+  most 540 days, `RangeError.TOO_HIGH` above) and removes them.
 - `POST .../offlineUserDataJobs:create`, `POST /{version}/{job}:addOperations`, `POST /{version}/{job}:run`.
-- `POST .../googleAds:search` answers the job-status queries the client sends (GAQL filtered on one job's
-  resource name, or on a list's pending/running jobs).
+- `POST .../googleAds:search` answers the queries the client sends: job status (GAQL filtered on one job's
+  resource name, or on a list's pending/running jobs) and `FROM user_list` (size, lifespan).
 
 Checks as Google does: `developer-token` and bearer headers; one identifier per `UserIdentifier`; at most 20
 per user (`TOO_MANY_USER_IDENTIFIERS`); hashed fields must be 64 lowercase hex; at most 100,000 identifiers
 per request; one running job per list (`CONCURRENT_MODIFICATION`). With `enablePartialFailure` bad operations
 are reported in `partialFailureError` and the rest are kept. Jobs apply their operations when run; a job stays
 RUNNING for `job_seconds` (POST /google-ads/_sandbox/settings). `GET /google-ads/_sandbox/user_lists` shows
-members; faults come from `/_sandbox/faults` (a rule with `code` puts that error code in the body).
+members, `POST /google-ads/_sandbox/reset` forgets every list (or with `{"members_only": true}` empties them,
+optionally only `{"user_list": ...}`); members expire `membershipLifeSpan` days after their last upload on the
+sandbox clock (`/_sandbox/clock`). Faults come from `/_sandbox/faults` (a rule with `code` puts that error
+code in the body).
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from starlette.routing import BaseRoute, Route
 from interaction_pipeline.sandbox.fault_middleware import refused_rows
 from interaction_pipeline.sandbox.google_ads.store import (
     FAILURE_TYPE,
+    MAX_LIFE_SPAN_DAYS,
     GoogleStore,
     Job,
     UserList,
@@ -43,8 +48,30 @@ def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
     return {"error": {"code": status, "message": "Sandbox injected fault", "status": "UNAVAILABLE"}}, {}
 
 
+def _mutate_user_lists(store: GoogleStore, cid: str, operations: list[dict]) -> JSONResponse:
+    results = []
+    for operation in operations:
+        if "remove" in operation:
+            if store.lists.pop(operation["remove"], None) is None:
+                return ads_error(
+                    404, {"requestError": "RESOURCE_NOT_FOUND"}, f"no user list {operation['remove']}"
+                )
+            results.append({"resourceName": operation["remove"]})
+            continue
+        create = operation.get("create") or {}
+        if "crmBasedUserList" not in create:
+            return ads_error(400, {"userListError": "INVALID_USER_LIST_TYPE"}, "crmBasedUserList required")
+        life_span = int(create.get("membershipLifeSpan", MAX_LIFE_SPAN_DAYS))
+        if life_span > MAX_LIFE_SPAN_DAYS:
+            return ads_error(400, {"rangeError": "TOO_HIGH"}, f"membershipLifeSpan {life_span} > 540")
+        name = f"customers/{cid}/userLists/{next(store.ids)}"
+        store.lists[name] = UserList(name, create.get("name", name), life_span)
+        results.append({"resourceName": name})
+    return JSONResponse({"results": results})
+
+
 def routes(state: Any = None) -> list[BaseRoute]:
-    store = GoogleStore()
+    store = GoogleStore(clock=state.clock.now) if state is not None else GoogleStore()
 
     def authorized(request: Request) -> bool:
         return bool(request.headers.get("developer-token")) and request.headers.get(
@@ -60,17 +87,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
         body = await request.json()
         store.refresh()
         if action == "userLists:mutate":
-            results = []
-            for operation in body.get("operations", []):
-                create = operation.get("create") or {}
-                if "crmBasedUserList" not in create:
-                    return ads_error(
-                        400, {"userListError": "INVALID_USER_LIST_TYPE"}, "crmBasedUserList required"
-                    )
-                name = f"customers/{cid}/userLists/{next(store.ids)}"
-                store.lists[name] = UserList(name, create.get("name", name))
-                results.append({"resourceName": name})
-            return JSONResponse({"results": results})
+            return _mutate_user_lists(store, cid, body.get("operations", []))
         if action == "offlineUserDataJobs:create":
             job = body.get("job") or {}
             metadata = job.get("customerMatchUserListMetadata") or {}
@@ -131,6 +148,16 @@ def routes(state: Any = None) -> list[BaseRoute]:
             }
         )
 
+    async def reset(request: Request) -> JSONResponse:
+        body = await request.json() if await request.body() else {}
+        chosen = [body["user_list"]] if body.get("user_list") else list(store.lists)
+        for name in chosen:
+            if body.get("members_only") and name in store.lists:
+                store.lists[name].clear()
+            else:
+                store.lists.pop(name, None)
+        return JSONResponse({"reset": chosen})
+
     async def settings(request: Request) -> JSONResponse:
         store.job_seconds = float((await request.json()).get("job_seconds", 0.0))
         return JSONResponse({"job_seconds": store.job_seconds})
@@ -138,6 +165,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
     return [
         Route("/_sandbox/user_lists", show, methods=["GET"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/{version}/customers/{cid}/offlineUserDataJobs/{job}", job_action, methods=["POST"]),
         Route("/{version}/customers/{cid}/{action}", customer_action, methods=["POST"]),
     ]

@@ -1,6 +1,8 @@
 """State of the Google Ads Customer Match stand-in: user lists, offline user data jobs, their operations.
 
-Kept apart from the routes so the HTTP layer stays a thin translation of requests into these calls.
+Kept apart from the routes so the HTTP layer stays a thin translation of requests into these calls. A member
+stays on a list `life_span` days after its last upload, measured on the sandbox clock, as Customer Match
+memberships do.
 """
 
 from __future__ import annotations
@@ -8,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,22 +21,39 @@ MAX_IDENTIFIERS_PER_USER = 20
 HASHED = {"hashedEmail", "hashedPhoneNumber"}
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 FAILURE_TYPE = "type.googleapis.com/google.ads.googleads.v22.errors.GoogleAdsFailure"
+MAX_LIFE_SPAN_DAYS = 540
+DAY = 86_400.0
 
 
 @dataclass
 class UserList:
     resource_name: str
     name: str
+    life_span: int = MAX_LIFE_SPAN_DAYS
     members: dict[str, list[dict[str, str]]] = field(default_factory=dict)
     by_identifier: dict[str, str] = field(default_factory=dict)
+    uploaded_at: dict[str, float] = field(default_factory=dict)  # member key -> last upload (sandbox clock)
 
-    def add(self, identifiers: list[dict[str, str]]) -> None:
+    def expire(self, now: float) -> None:
+        for key, uploaded in list(self.uploaded_at.items()):
+            if now - uploaded > self.life_span * DAY:
+                self.remove([self.members[key][0]])
+
+    def clear(self) -> None:
+        self.members.clear()
+        self.by_identifier.clear()
+        self.uploaded_at.clear()
+
+    def add(self, identifiers: list[dict[str, str]], now: float = 0.0) -> None:
         values = [next(iter(entry.values())) for entry in identifiers]
         existing = {self.by_identifier[v] for v in values if v in self.by_identifier}
         merged = {next(iter(e.values())): e for key in existing for e in self.members.pop(key)}
         merged.update((next(iter(e.values())), e) for e in identifiers)
         key = min(merged)
         self.members[key] = sorted(merged.values(), key=lambda e: sorted(e.items()))
+        for gone in existing:
+            self.uploaded_at.pop(gone, None)
+        self.uploaded_at[key] = now
         for value in merged:
             self.by_identifier[value] = key
 
@@ -41,6 +61,7 @@ class UserList:
         for entry in identifiers:
             key = self.by_identifier.get(next(iter(entry.values())))
             if key and key in self.members:
+                self.uploaded_at.pop(key, None)
                 for gone in self.members.pop(key):
                     self.by_identifier.pop(next(iter(gone.values())), None)
 
@@ -61,21 +82,23 @@ class GoogleStore:
     jobs: dict[str, Job] = field(default_factory=dict)
     ids: Any = field(default_factory=lambda: itertools.count(9000001))
     job_seconds: float = 0.0
+    clock: Callable[[], float] = time.time  # the sandbox clock, which memberships expire on
 
     def refresh(self) -> None:
-        now = time.monotonic()
+        now, today = time.monotonic(), self.clock()
         for job in self.jobs.values():
             if job.status == "RUNNING" and now >= job.done_at:
-                target = self.lists[job.user_list]
-                for operation in job.operations:
+                target = self.lists.get(job.user_list)
+                for operation in job.operations if target else []:
                     if "create" in operation:
-                        target.add(operation["create"]["userIdentifiers"])
+                        target.add(operation["create"]["userIdentifiers"], today)
                     elif "remove" in operation:
                         target.remove(operation["remove"]["userIdentifiers"])
                     elif operation.get("removeAll"):
-                        target.members.clear()
-                        target.by_identifier.clear()
-                job.status = "SUCCESS"
+                        target.clear()
+                job.status = "SUCCESS" if target else "FAILED"
+        for user_list in self.lists.values():
+            user_list.expire(today)
 
 
 def ads_error(status: int, code: dict[str, str], message: str) -> JSONResponse:
@@ -98,6 +121,8 @@ def ads_error(status: int, code: dict[str, str], message: str) -> JSONResponse:
 
 
 def _operation_problem(operation: dict[str, Any]) -> tuple[dict[str, str], str] | None:
+    if operation.get("removeAll") is True:
+        return None
     body = operation.get("create") or operation.get("remove")
     if body is None:
         return {"requestError": "OPERATION_REQUIRED"}, "operation needs create or remove"
@@ -170,7 +195,24 @@ def add_operations(job: Job, body: dict[str, Any], refuse: int) -> JSONResponse:
     )
 
 
+def _user_list_row(user_list: UserList) -> dict[str, Any]:
+    size = str(len(user_list.members))  # int64 fields are strings in Google's JSON
+    return {
+        "userList": {
+            "resourceName": user_list.resource_name,
+            "membershipStatus": "OPEN",
+            "membershipLifeSpan": str(user_list.life_span),
+            "sizeForDisplay": size,
+            "sizeForSearch": size,
+        }
+    }
+
+
 def search(store: GoogleStore, query: str) -> list[dict[str, Any]]:
+    if re.search(r"\bFROM\s+user_list\b", query, re.IGNORECASE):
+        wanted = re.search(r"user_list\.resource_name\s*=\s*'([^']+)'", query)
+        lists = [u for n, u in store.lists.items() if not wanted or n == wanted.group(1)]
+        return [_user_list_row(user_list) for user_list in lists]
     by_name = re.search(r"offline_user_data_job\.resource_name\s*=\s*'([^']+)'", query)
     by_list = re.search(r"user_list\s*=\s*'([^']+)'", query)
     jobs = list(store.jobs.values())

@@ -1,12 +1,16 @@
 """Meta Custom Audiences stand-in (Graph API v25.0 shapes), mounted under /meta.
 
-- `POST /{version}/act_{account}/customaudiences` creates an audience; `GET /{version}/{id}` reads it.
+- `POST /{version}/act_{account}/customaudiences` creates an audience; `GET /{version}/{id}` reads it (with
+  its size as `approximate_count_lower_bound`/`_upper_bound`), `DELETE /{version}/{id}` deletes it.
 - `POST /{version}/{audience_id}/users` adds, `DELETE` removes, `POST .../usersreplace` replaces, each with
   `payload={schema, data}` (JSON body, or form fields holding JSON) and optional `session`.
 - Rows must match the schema; hashed keys must be 64 lowercase hex (a raw email is an invalid entry, reported
   in `num_invalid_entries` and `invalid_entry_samples`, keyed by the row's values joined with ","); more than
   10,000 rows is error 100. Errors use Graph's shape `{"error": {message, type, code, error_subcode}}`.
-- `GET /meta/_sandbox/audiences` shows every audience and its members; faults come from `/_sandbox/faults`.
+- `GET /meta/_sandbox/audiences` shows every audience and its members; `POST /meta/_sandbox/reset` forgets
+  every audience (as a new ad account would), or with `{"members_only": true}` empties them (as someone
+  clearing the list in Ads Manager would), optionally only `{"audience_id": ...}`; faults come from
+  `/_sandbox/faults`.
 """
 
 from __future__ import annotations
@@ -149,9 +153,25 @@ def routes(state: Any = None) -> list[BaseRoute]:
                 "id": audience.id,
                 "name": audience.name,
                 "approximate_count_lower_bound": len(audience.members),
+                "approximate_count_upper_bound": len(audience.members),
                 "operation_status": {"code": 200, "description": audience.operation_status},
             }
         )
+
+    async def delete_audience(request: Request) -> JSONResponse:
+        if store.audiences.pop(request.path_params["audience_id"], None) is None:
+            return graph_error("Unsupported delete request. Object does not exist", code=100, subcode=33)
+        return JSONResponse({"success": True})
+
+    async def reset(request: Request) -> JSONResponse:
+        body = orjson.loads(await request.body() or b"{}")
+        chosen = [body["audience_id"]] if body.get("audience_id") else list(store.audiences)
+        for audience_id in chosen:
+            if body.get("members_only") and audience_id in store.audiences:
+                store.audiences[audience_id].members.clear()
+            else:
+                store.audiences.pop(audience_id, None)
+        return JSONResponse({"reset": chosen})
 
     async def users(request: Request) -> JSONResponse:
         store.requests += 1
@@ -224,8 +244,10 @@ def routes(state: Any = None) -> list[BaseRoute]:
 
     return [
         Route("/_sandbox/audiences", show, methods=["GET"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/{version}/{account}/customaudiences", create_audience, methods=["POST"]),
         Route("/{version}/{audience_id}/users", users, methods=["POST", "DELETE"]),
         Route("/{version}/{audience_id}/usersreplace", users, methods=["POST"]),
         Route("/{version}/{audience_id}", read_audience, methods=["GET"]),
+        Route("/{version}/{audience_id}", delete_audience, methods=["DELETE"]),
     ]

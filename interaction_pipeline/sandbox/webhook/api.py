@@ -58,6 +58,22 @@ def routes(state: Any = None) -> list[BaseRoute]:
         store.secret = (await request.json()).get("secret", SANDBOX_WEBHOOK_SECRET)
         return JSONResponse({"ok": True})
 
+    async def count(request: Request) -> JSONResponse:
+        """`GET /webhook/audiences?audience=<name>`, signed with the HMAC of the name: `{"members": n}`, how
+        many members of the audience the receiver holds (what a sync compares with what it confirmed)."""
+        audience = request.query_params.get("audience", "")
+        expected = "sha256=" + hmac.new(store.secret.encode(), audience.encode(), hashlib.sha256).hexdigest()
+        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
+            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
+        return JSONResponse({"audience": audience, "members": sum(store.members.get(audience, {}).values())})
+
+    async def reset(request: Request) -> JSONResponse:
+        """`POST /webhook/_sandbox/reset`: forget everything received (a receiver that lost its database)."""
+        store.seen.clear()
+        store.events.clear()
+        store.members.clear()
+        return JSONResponse({"reset": True})
+
     async def show(request: Request) -> JSONResponse:
         return JSONResponse(
             {
@@ -72,5 +88,7 @@ def routes(state: Any = None) -> list[BaseRoute]:
     return [
         Route("/_sandbox/received", show, methods=["GET"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
+        Route("/_sandbox/reset", reset, methods=["POST"]),
         Route("/audiences", receive, methods=["POST"]),
+        Route("/audiences", count, methods=["GET"]),
     ]

@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
-
 {#- Paying subscribers who went quiet: an active or past-due Stripe subscription, but no human engagement
     (human email open, click, tap, visit, chat, survey answer, order) within var churn_risk_inactive_days of
     as_of; their automatic renewal charges do not count as engagement. Reaching them before renewal is cheaper

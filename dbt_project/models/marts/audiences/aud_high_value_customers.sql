@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
-
 {#- Customers whose lifetime Stripe revenue reaches var high_value_min_revenue: the seed list for lookalike
     audiences and VIP treatment, also exported as a CSV for the sales team. Minus suppressed profiles. -#}
 

@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
-
 {#- Everyone with a Zendesk ticket still being worked on (new, open, pending, hold): pushed as an exclusion
     list so nobody is upsold while waiting on support. Solved and closed tickets do not count. -#}
 

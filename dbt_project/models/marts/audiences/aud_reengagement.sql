@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
-
 {#- People worth winning back: no purchase and no visit (page, screen, app open) within
     var reengagement_inactivity_days, yet at least one human email open (machine opens excluded) within
     var reengagement_open_days, both counted back from as_of. Suppressed profiles (open support tickets) are

@@ -1,12 +1,3 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
-
 {#- Trials that ended recently without a single successful payment: the cheapest customers to win, since
     they already chose the product once. A Stripe subscription whose trial ended within
     var trial_ended_within_days of as_of, not live now, on a profile with no successful charge ever; minus

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='profile_id') }}
 
 {#- Per profile: last human email open, last click, last visit, last purchase, revenue, Stripe subscription,
     open Zendesk tickets, Salesforce account, and an engagement segment measured from the as_of date:
@@ -90,22 +83,38 @@ revenue as (
 
 ),
 
+ranked_subscriptions as (
+
+    -- A profile's subscription status is its most advanced one: active, past due, trialing, unpaid, incomplete,
+    -- then any other in alphabetical order.
+    select
+        profile_id,
+        subscription_status,
+        mrr,
+        row_number() over (
+            partition by profile_id
+            order by
+                case subscription_status
+                    when 'active' then 1
+                    when 'past_due' then 2
+                    when 'trialing' then 3
+                    when 'unpaid' then 4
+                    when 'incomplete' then 5
+                    else 9
+                end,
+                subscription_status nulls last
+        ) as status_rank
+    from subscriptions
+
+),
+
 subscription_summary as (
 
     select
         profile_id,
-        min(
-            case subscription_status
-                when 'active' then '1:active'
-                when 'past_due' then '2:past_due'
-                when 'trialing' then '3:trialing'
-                when 'unpaid' then '4:unpaid'
-                when 'incomplete' then '5:incomplete'
-                else '9:' || subscription_status
-            end
-        ) as ranked_status,
+        max(case when status_rank = 1 then subscription_status end) as subscription_status,
         sum(mrr) as mrr
-    from subscriptions
+    from ranked_subscriptions
     group by profile_id
 
 ),
@@ -149,7 +158,7 @@ joined as (
         coalesce(revenue.purchases, 0) as purchases,
         coalesce(revenue.lifetime_revenue, 0) as lifetime_revenue,
         coalesce(revenue.order_revenue, 0) as order_revenue,
-        {{ dbt.split_part('subscription_summary.ranked_status', "':'", 2) }} as subscription_status,
+        subscription_summary.subscription_status,
         coalesce(subscription_summary.mrr, 0) as mrr,
         coalesce(ticket_summary.open_tickets, 0) as open_tickets,
         coalesce(ticket_summary.total_tickets, 0) as total_tickets,

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='profile_id') }}
 
 {#- Computed traits per profile (Segment's SQL/computed traits), flat and string-or-number so destinations may
     receive them: counts over the last 90 days, revenue, subscription, support and NPS. -#}

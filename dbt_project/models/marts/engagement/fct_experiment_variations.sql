@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='variation_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='variation_key') }}
 
 {#- Experiment exposures (Experiment Viewed, Statsig exposures) per experiment and variation, with the
     profiles that purchased within var attribution_window_days of their first exposure. A profile counts in

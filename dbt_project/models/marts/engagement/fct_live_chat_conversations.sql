@@ -1,17 +1,16 @@
 {{
     config(
-        materialized='incremental',
         unique_key='conversation_key',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
     )
 }}
 
 {#- One row per live-chat conversation (Chatlio, Gladly, Freshchat mapped to the Live Chat spec): start, end,
     duration (the tool's own figure when it sends one, else end minus start), messages and agent. The
     conversation's profile is its customer's: the recipient named by its first event that names one.
-    Incremental: conversations with newly loaded events are summarised again from all their events, and
-    conversations already here are rewritten only when their customer now belongs to another profile. -#}
+    Merged by key rather than recomputed like most marts, as it grows with the events: conversations with newly
+    loaded events are summarised again from all their events, and conversations already here are rewritten only
+    when their customer now belongs to another profile. -#}
 
 with chat_events as (
 
@@ -34,7 +33,7 @@ recipient_profiles as (
             source_name,
             conversation_id
         from {{ ref('int_live_chat_events') }}
-        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
 
     ),
 {%- endif %}
@@ -133,17 +132,15 @@ conversations as (
 
         -- Conversations with new events were summarised again above.
         {{ rows_with_moved_profile(
+            this,
+            'recipient_profiles',
             [
                 'conversation_key', 'source_name', 'source_kind', 'conversation_id', 'profile_id', 'recipient_id',
                 'started_at', 'ended_at', 'duration_seconds', 'customer_messages', 'agent_messages',
                 'total_messages', 'agent_id', 'agent_name', 'is_ended', 'last_loaded_at',
             ],
-            except_where="exists (
-                select 1 from changed_conversations
-                where
-                    changed_conversations.source_name = existing.source_name
-                    and changed_conversations.conversation_id = existing.conversation_id
-            )",
+            rebuilt='changed_conversations',
+            rebuilt_keys=['source_name', 'conversation_id'],
         ) }}
     {%- endif %}
 

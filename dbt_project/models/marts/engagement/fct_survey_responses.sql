@@ -1,15 +1,14 @@
 {{
     config(
-        materialized='incremental',
         unique_key='response_id',
         incremental_strategy='delete+insert',
-        on_schema_change='fail',
     )
 }}
 
 {#- One row per survey answer (Delighted, Wootric, ...). NPS answers get a category: promoter 9–10, passive
-    7–8, detractor 0–6. Incremental: answers loaded since the newest one here are added, and answers already
-    here are rewritten only when their recipient now belongs to another profile. -#}
+    7–8, detractor 0–6. Merged by key rather than recomputed like most marts, as it grows with the events:
+    answers loaded since the newest one here are added, and answers already here are rewritten only when their
+    recipient now belongs to another profile. -#}
 
 with survey_events as (
 
@@ -17,7 +16,7 @@ with survey_events as (
     where
         action = 'Survey Question Answered'
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),
@@ -71,7 +70,7 @@ responses as (
     {% if is_incremental() -%}
         union all
 
-        {{ rows_with_moved_profile([
+        {{ rows_with_moved_profile(this, 'recipient_profiles', [
             'response_id', 'source_name', 'source_kind', 'profile_id', 'recipient_id', 'survey_id',
             'survey_type', 'score', 'nps_category', 'answered_at', 'loaded_at',
         ]) }}

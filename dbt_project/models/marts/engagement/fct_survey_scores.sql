@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='survey_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='survey_key') }}
 
 {#- Survey results per survey: responses, average score and, for NPS surveys, the Net Promoter Score
     (% promoters − % detractors). -#}

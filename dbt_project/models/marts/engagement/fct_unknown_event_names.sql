@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='unknown_event_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='unknown_event_key') }}
 
 {#- Event names no mapping knows, with volumes per source: add them to seeds/event_name_mapping.csv. -#}
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='campaign_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='campaign_key') }}
 
 {#- The email funnel per campaign over its whole life; unique openers and clickers are counted once per
     campaign (so they are not the sum of the daily rows). -#}
@@ -33,14 +26,14 @@ conversions as (
 summed_counts as (
 
     select
-        source_name,
-        campaign_id,
-        max(campaign_name) as campaign_name,
-        min(first_event_at) as first_event_at,
-        max(last_event_at) as last_event_at,
-        {{ email_funnel_sums() }}
+        daily_counts.source_name,
+        daily_counts.campaign_id,
+        max(daily_counts.campaign_name) as campaign_name,
+        min(daily_counts.first_event_at) as first_event_at,
+        max(daily_counts.last_event_at) as last_event_at,
+        {{ email_funnel_sums('daily_counts') }}
     from daily_counts
-    group by source_name, campaign_id
+    group by daily_counts.source_name, daily_counts.campaign_id
 
 ),
 
@@ -48,11 +41,11 @@ unique_engagers as (
 
     -- Distinct over the campaign's life: someone who opened on two days is one opener.
     select
-        source_name,
-        campaign_id,
-        {{ email_funnel_unique_engagers() }}
+        daily_engagers.source_name,
+        daily_engagers.campaign_id,
+        {{ email_funnel_unique_engagers('daily_engagers') }}
     from daily_engagers
-    group by source_name, campaign_id
+    group by daily_engagers.source_name, daily_engagers.campaign_id
 
 ),
 
@@ -104,7 +97,7 @@ final as (
     select
         {{ surrogate_key(['source_name', 'campaign_id']) }} as campaign_key,
         *,
-        {{ email_funnel_rates() }}
+        {{ email_funnel_rates('joined') }}
     from joined
 
 )

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='funnel_day_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='funnel_day_key') }}
 
 {#- The email funnel per campaign, message variation and day (UTC): sent → delivered → human open → click →
     conversion, with bounces (hard/soft), unsubscribes, spam reports and the rates between steps. Opens
@@ -34,28 +27,36 @@ conversions as (
 summed_counts as (
 
     select
-        source_name,
-        campaign_id,
-        max(campaign_name) as campaign_name,
-        message_variation_id,
-        max(message_variation_name) as message_variation_name,
-        event_date,
-        {{ email_funnel_sums() }}
+        daily_counts.source_name,
+        daily_counts.campaign_id,
+        max(daily_counts.campaign_name) as campaign_name,
+        daily_counts.message_variation_id,
+        max(daily_counts.message_variation_name) as message_variation_name,
+        daily_counts.event_date,
+        {{ email_funnel_sums('daily_counts') }}
     from daily_counts
-    group by source_name, campaign_id, message_variation_id, event_date
+    group by
+        daily_counts.source_name,
+        daily_counts.campaign_id,
+        daily_counts.message_variation_id,
+        daily_counts.event_date
 
 ),
 
 unique_engagers as (
 
     select
-        source_name,
-        campaign_id,
-        message_variation_id,
-        event_date,
-        {{ email_funnel_unique_engagers(per_day=true) }}
+        daily_engagers.source_name,
+        daily_engagers.campaign_id,
+        daily_engagers.message_variation_id,
+        daily_engagers.event_date,
+        {{ email_funnel_unique_engagers('daily_engagers', per_day=true) }}
     from daily_engagers
-    group by source_name, campaign_id, message_variation_id, event_date
+    group by
+        daily_engagers.source_name,
+        daily_engagers.campaign_id,
+        daily_engagers.message_variation_id,
+        daily_engagers.event_date
 
 ),
 
@@ -115,7 +116,7 @@ final as (
         {{ surrogate_key(['source_name', 'campaign_id', 'message_variation_id', 'event_date']) }}
             as funnel_day_key,
         *,
-        {{ email_funnel_rates() }}
+        {{ email_funnel_rates('joined') }}
     from joined
 
 )

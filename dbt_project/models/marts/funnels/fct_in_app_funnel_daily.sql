@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='funnel_day_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='funnel_day_key') }}
 
 {#- In-app messages and content cards per campaign and day: sent → delivered → viewed → clicked. -#}
 
@@ -23,11 +16,11 @@ counts as (
         campaign_id,
         max(campaign_name) as campaign_name,
         event_date,
-        {{ count_of("action = 'In-App Message Sent'") }} as sent,
-        {{ count_of("action = 'In-App Message Delivered'") }} as delivered,
-        {{ count_of("action = 'In-App Message Viewed'") }} as viewed,
-        {{ count_of("action = 'In-App Message Clicked'") }} as clicked,
-        {{ count_of("action = 'In-App Message Dismissed'") }} as dismissed
+        {{ sum_where('event_count', "action = 'In-App Message Sent'") }} as sent,
+        {{ sum_where('event_count', "action = 'In-App Message Delivered'") }} as delivered,
+        {{ sum_where('event_count', "action = 'In-App Message Viewed'") }} as viewed,
+        {{ sum_where('event_count', "action = 'In-App Message Clicked'") }} as clicked,
+        {{ sum_where('event_count', "action = 'In-App Message Dismissed'") }} as dismissed
     from daily_counts
     group by source_name, campaign_id, event_date
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='funnel_day_key',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='funnel_day_key') }}
 
 {#- Push per campaign and day: sent → received → tapped, plus bounces. Braze reports no "received" step, so
     tap rates are given against both sent and received. -#}
@@ -31,10 +24,10 @@ summed_counts as (
         campaign_id,
         max(campaign_name) as campaign_name,
         event_date,
-        {{ count_of("action = 'Push Notification Sent'") }} as sent,
-        {{ count_of("action = 'Push Notification Received'") }} as received,
-        {{ count_of("action = 'Push Notification Tapped'") }} as tapped,
-        {{ count_of("action = 'Push Notification Bounced'") }} as bounced
+        {{ sum_where('event_count', "action = 'Push Notification Sent'") }} as sent,
+        {{ sum_where('event_count', "action = 'Push Notification Received'") }} as received,
+        {{ sum_where('event_count', "action = 'Push Notification Tapped'") }} as tapped,
+        {{ sum_where('event_count', "action = 'Push Notification Bounced'") }} as bounced
     from daily_counts
     group by source_name, campaign_id, event_date
 

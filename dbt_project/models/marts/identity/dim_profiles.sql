@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='changed_rows',
-        unique_key='profile_id',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='profile_id') }}
 
 {#- One row per profile with the identifiers and contact details a destination can match on. The email is
     the profile's earliest-seen email; phone and names come from the latest identify, then Salesforce, then

@@ -3,7 +3,6 @@
         materialized='incremental',
         unique_key='message_id',
         incremental_strategy='append',
-        on_schema_change='fail',
     )
 }}
 
@@ -15,7 +14,7 @@ with source as (
 
     select * from {{ source('raw_events', 'messages') }}
     {% if is_incremental() %}
-        where _loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+        where _loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
     {% endif %}
 
 ),

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key=['experiment_id', 'recipient_id'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key=['experiment_id', 'recipient_id']) }}
 
 {#- Each recipient's first exposure to each experiment (Experiment Viewed, Statsig exposures): the earliest,
     ties broken by message id. Kept per recipient, not per profile, so stitching never invalidates a row;
@@ -28,7 +21,7 @@ with new_exposures as (
         action = 'Experiment Viewed'
         and experiment_id is not null
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
         {%- endif %}
 
 ),

@@ -3,10 +3,7 @@
 {%- endset -%}
 {{
     config(
-        materialized='incremental',
         unique_key='recipient_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         pre_hook="{% if is_incremental() %}delete from {{ this }} where window_start <> " ~ window_start ~ "{% endif %}",
     )
 }}
@@ -25,7 +22,7 @@ with window_events as (
         occurred_at >= {{ window_start }}
         and action in ('Email Opened', 'Email Link Clicked', 'Page Viewed', 'Screen Viewed', 'Order Completed')
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
         {%- endif %}
 
 ),

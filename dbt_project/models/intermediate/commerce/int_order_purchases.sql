@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='purchase_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='purchase_id') }}
 
 {#- Order Completed events with the profile that ordered. Incremental: orders loaded since the newest one here
     are added, and orders already here are rewritten only when their recipient now belongs to another
@@ -17,7 +10,7 @@ with order_events as (
     where
         action = 'Order Completed'
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),
@@ -58,7 +51,7 @@ orders as (
     {% if is_incremental() -%}
         union all
 
-        {{ rows_with_moved_profile([
+        {{ rows_with_moved_profile(this, 'recipient_profiles', [
             'purchase_id', 'profile_id', 'recipient_id', 'purchased_at', 'amount', 'currency', 'loaded_at'
         ]) }}
     {%- endif %}

@@ -1,10 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-    )
-}}
+{{ config(incremental_strategy='append') }}
 
 {#- Live-chat events that belong to a conversation, one narrow row per event with only what a conversation
     summary needs, so fct_live_chat_conversations re-summarises changed conversations from a small table
@@ -18,7 +12,7 @@ with chat_events as (
         channel = 'live_chat'
         and conversation_id is not null
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),

@@ -1,18 +1,15 @@
 {%- set passes = var('identity_passes') -%}
 {{
     config(
-        materialized='incremental',
         unique_key=['identifier_type', 'identifier_value'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
         post_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
     )
 }}
 
 {#- Identity resolution: every identifier gets the profile it belongs to.
     Priority user_id > email > anonymous_id > vendor ids. A component's label is its highest-priority,
-    earliest-seen identifier, and its profile_id is a hash of that identifier, so ids stay stable while the
-    top identifier does. Merge protection: a user id is an anchor and never adopts another label, so a profile
+    earliest-seen identifier (compared column by column, so values may hold any character), and its profile_id
+    is a hash of that identifier's type and value, so ids stay stable while the top identifier does. Merge protection: a user id is an anchor and never adopts another label, so a profile
     holds at most one user id; an email seen with two user ids joins the one seen first.
 
     Incremental: label propagation is local, so after `passes` passes an identifier's label depends only on the
@@ -123,8 +120,10 @@ region_nodes as (
 
 ),
 
-labelled_nodes as (
+candidate_labels as (
 
+    -- A component's label is its best identifier: the highest priority (user id, email, anonymous id, vendor
+    -- ids), then the earliest seen (never seen last), then by type and value.
     select
         identifier_type,
         identifier_value,
@@ -132,45 +131,39 @@ labelled_nodes as (
         records_fingerprint,
         identifier_type = 'user_id' as is_anchor,
         case identifier_type
-            when 'user_id' then '1'
-            when 'email' then '2'
-            when 'anonymous_id' then '3'
-            else '4'
-        end
-        || '|' || coalesce(cast(first_seen_at as {{ dbt.type_string() }}), '9999')
-        || '|' || identifier_type || ':' || identifier_value as label
+            when 'user_id' then 1
+            when 'email' then 2
+            when 'anonymous_id' then 3
+            else 4
+        end as label_priority
     from region_nodes
-
-),
-
-numbered_nodes as (
-
-    -- Propagation compares and joins integers, not strings: a node's number orders like its label, so the
-    -- smallest number in a component is its smallest label.
-    select
-        row_number() over (order by label) as node_number,
-        identifier_type,
-        identifier_value,
-        first_seen_at,
-        records_fingerprint,
-        is_anchor,
-        label as label_text
-    from labelled_nodes
 
 ),
 
 nodes as (
 
+    -- Propagation compares and joins integers: a node's key is its place in label order, so the smallest key
+    -- in a component is its label.
     select
-        node_number as node_key,
-        node_number as label,
+        row_number() over (
+            order by label_priority, first_seen_at nulls last, identifier_type, identifier_value
+        ) as node_key,
         identifier_type,
         identifier_value,
         first_seen_at,
         records_fingerprint,
-        is_anchor,
-        label_text
-    from numbered_nodes
+        is_anchor
+    from candidate_labels
+
+),
+
+node_labels as (
+
+    select
+        node_key,
+        node_key as label,
+        is_anchor
+    from nodes
 
 ),
 
@@ -200,7 +193,7 @@ edges as (
 
 ),
 
-{{ label_propagation_ctes('nodes', 'edges', passes) }},
+{{ label_propagation_ctes('node_labels', 'edges', passes, result='propagated_labels') }},
 
 labelled as (
 
@@ -209,12 +202,13 @@ labelled as (
         nodes.identifier_value,
         nodes.first_seen_at,
         nodes.records_fingerprint,
-        profile_label.label_text as profile_label
+        profile_node.identifier_type as profile_identifier_type,
+        profile_node.identifier_value as profile_identifier_value
     from nodes
-    inner join label_pass_{{ passes }} as final_label
+    inner join propagated_labels as final_label
         on nodes.node_key = final_label.node_key
-    inner join nodes as profile_label
-        on final_label.label = profile_label.label
+    inner join nodes as profile_node
+        on final_label.label = profile_node.node_key
     {% if is_incremental() -%}
         -- Only these have their whole neighbourhood of `passes` hops inside the region.
         inner join within_{{ passes }}_hops as rewritten
@@ -228,11 +222,11 @@ labelled as (
 final as (
 
     select
-        {{ dbt.hash(dbt.split_part('profile_label', "'|'", 3)) }} as profile_id,
+        {{ identifier_key('profile_identifier_type', 'profile_identifier_value') }} as profile_id,
         identifier_type,
         identifier_value,
         first_seen_at,
-        {{ dbt.split_part('profile_label', "'|'", 3) }} as profile_anchor,
+        {{ dbt.concat(['profile_identifier_type', "':'", 'profile_identifier_value']) }} as profile_anchor,
         records_fingerprint
     from labelled
 

@@ -1,9 +1,7 @@
 {{
     config(
-        materialized='incremental',
         unique_key='engager_key',
         incremental_strategy='append',
-        on_schema_change='fail',
     )
 }}
 
@@ -23,7 +21,7 @@ with new_events as (
             or (channel = 'push' and action = 'Push Notification Tapped')
         )
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.first_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'first_loaded_at') }}
         {%- endif %}
 
 ),

@@ -1,13 +1,12 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='changed_rows',
         unique_key='ticket_id',
-        on_schema_change='fail',
     )
 }}
 
-{#- Zendesk tickets with the requester's profile. -#}
+{#- Zendesk tickets with the requester's profile. Recomputed on every run, since stitching may move a requester
+    to another profile; only the rows that changed are written. -#}
 
 with tickets as (
 

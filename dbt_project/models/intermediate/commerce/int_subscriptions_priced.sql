@@ -1,13 +1,12 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='changed_rows',
         unique_key='subscription_id',
-        on_schema_change='fail',
     )
 }}
 
-{#- Stripe subscriptions with their profile and monthly recurring revenue (MRR, major units). -#}
+{#- Stripe subscriptions with their profile and monthly recurring revenue (MRR, major units). Recomputed on
+    every run, since stitching may move a customer to another profile; only the rows that changed are written. -#}
 
 with subscriptions as (
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='recipient_id',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='recipient_id') }}
 
 {#- One row per distinct (user_id, email, anonymous_id) seen on interactions, with the latest time of each kind
     of engagement and the latest NPS answer. Profiles change as identity is stitched, recipients do not: the
@@ -17,7 +10,7 @@ with new_events as (
 
     select * from {{ ref('int_interaction_events') }}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
     {%- endif %}
 
 ),

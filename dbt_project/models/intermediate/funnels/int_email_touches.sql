@@ -1,10 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='append',
-        on_schema_change='fail',
-    )
-}}
+{{ config(incremental_strategy='append') }}
 
 {#- Email touches that can earn a conversion: human opens and clicks, one row per event, with the recipient
     and none of the event's other columns, so attribution reads a narrow table instead of every event.
@@ -21,7 +15,7 @@ with email_events as (
             or action = 'Email Link Clicked'
         )
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
         {%- endif %}
 
 ),

@@ -1,16 +1,16 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='changed_rows',
         unique_key=['source_name', 'campaign_id', 'profile_id'],
-        on_schema_change='fail',
     )
 }}
 
 {#- Email conversions: a profile converts for a campaign when it purchases (Order Completed or a successful
     Stripe charge) after a human open or a click of that campaign, within var attribution_window_days
     (inclusive). The conversion is credited to the earliest such touch (its variation and day), once per
-    campaign and profile, with the amount of the first purchase in the window. -#}
+    campaign and profile, with the amount of the first purchase in the window. Recomputed on every run from the
+    narrow touches and purchases, since stitching may move a touch to another profile; only the rows that
+    changed are written. -#}
 
 with email_touches as (
 

@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key=['record_id', 'identifier_type', 'identifier_value'],
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key=['record_id', 'identifier_type', 'identifier_value']) }}
 
 {#- Identifiers seen together on messages, one row per (record, identifier), where a record is a distinct
     set of cleaned ids on messages. Incremental: only messages loaded after the newest first load here are
@@ -18,7 +11,7 @@ with messages as (
 
     select * from {{ ref('stg_events__messages') }}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.first_loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'first_loaded_at') }}
     {%- endif %}
 
 ),
@@ -75,10 +68,7 @@ message_records as (
     -- A record is a distinct set of cleaned identifiers: messages that differ only in their source or in
     -- placeholder values assert the same links, so they share one record (far fewer rows to stitch).
     select
-        {{ dbt.hash(dbt.concat([
-            "coalesce(user_id, '')", "'|'", "coalesce(anonymous_id, '')", "'|'",
-            "coalesce(other_anonymous_id, '')", "'|'", "coalesce(email, '')", "'|'", "coalesce(other_email, '')"
-        ])) }} as record_id,
+        {{ surrogate_key(['user_id', 'anonymous_id', 'other_anonymous_id', 'email', 'other_email']) }} as record_id,
         user_id,
         anonymous_id,
         other_anonymous_id,

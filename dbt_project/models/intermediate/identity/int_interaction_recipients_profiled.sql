@@ -1,9 +1,7 @@
 {{
     config(
-        materialized='incremental',
         incremental_strategy='changed_rows',
         unique_key='recipient_id',
-        on_schema_change='fail',
     )
 }}
 
@@ -26,11 +24,7 @@ identifiers as (
 
 final as (
 
-    select
-        recipients.*,
-        {{ profile_of_recipient('recipients', 'identifiers') }} as profile_id
-    from recipients
-    {{ profile_of_recipient_joins('recipients', 'identifiers') }}
+    {{ select_with_recipient_profile('recipients', 'identifiers') }}
 
 )
 

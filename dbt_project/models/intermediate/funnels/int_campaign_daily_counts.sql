@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        unique_key='count_key',
-        incremental_strategy='delete+insert',
-        on_schema_change='fail',
-    )
-}}
+{{ config(unique_key='count_key') }}
 
 {#- Email, push and in-app events counted per campaign, variation, day, action and machine-open flag: the
     additive part of every funnel, so the funnel marts sum a few thousand rows instead of scanning every
@@ -17,7 +10,7 @@ with new_events as (
     where
         channel in ('email', 'push', 'in_app')
         {% if is_incremental() -%}
-            and loaded_at > {{ newest_loaded_at('already_loaded.last_loaded_at', this) }}
+            and loaded_at > {{ newest_loaded_at(this, 'last_loaded_at') }}
         {%- endif %}
 
 ),

@@ -1,9 +1,7 @@
 {{
     config(
-        materialized='incremental',
         unique_key='message_id',
         incremental_strategy='append',
-        on_schema_change='fail',
     )
 }}
 
@@ -15,7 +13,7 @@
 
 {%- set since_last_run -%}
     {% if is_incremental() -%}
-        where loaded_at > {{ newest_loaded_at('already_loaded.loaded_at', this) }}
+        where loaded_at > {{ newest_loaded_at(this, 'loaded_at') }}
     {%- endif %}
 {%- endset %}
 

@@ -1,0 +1,102 @@
+"""Retiring an (audience, destination) the models no longer declare: its remote list is emptied or deleted.
+
+Taking an audience or a destination out of the YAML removes its sync asset, but the destination still holds
+everyone it was sent. Nothing empties a list silently: `interaction-pipeline audiences list` shows such
+orphaned state, and `interaction-pipeline audiences retire` deletes the list the product created (Meta custom
+audience, Google user list) or sends every confirmed member as a removal (a list given by id, Braze, the
+webhook, the file), then forgets the pair. Members whose removal failed stay confirmed; retiring again sends
+the rest.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import duckdb
+
+from interaction_pipeline.destinations.base import Destination
+from interaction_pipeline.destinations.batches import BatchSender
+from interaction_pipeline.destinations.outcome import SyncOutcome
+from interaction_pipeline.destinations.plan import ActivationPlan
+from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
+from interaction_pipeline.destinations.sync_log import SyncLog
+from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
+
+
+@dataclass(frozen=True)
+class Orphan:
+    audience: str
+    destination: str
+    confirmed: int
+
+
+def orphans(conn: duckdb.DuckDBPyConnection, plan: ActivationPlan) -> list[Orphan]:
+    """State the warehouse holds for pairs the models no longer declare."""
+    try:
+        pairs = sync_state.synced_pairs(conn)
+    except duckdb.CatalogException:  # never synced
+        return []
+    declared = plan.declared()
+    return [Orphan(a, d, count) for (a, d), count in sorted(pairs.items()) if (a, d) not in declared]
+
+
+def retired_target(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> SyncTarget:
+    """The pair as it was last synced, rebuilt from the warehouse (its model may be gone)."""
+    record = sync_state.recorded_target(conn, audience, destination)
+    options = dict(record.get("options") or {})
+    if destination == "braze" and "mode" not in options:
+        # State from before targets were recorded: a blocklist holds addresses, /users/track objects.
+        payload = conn.execute(
+            f"select payload from {MEMBERSHIP_TABLE} where audience = ? and destination = ? "
+            "and status = 'confirmed' limit 1",
+            [audience, destination],
+        ).fetchall()
+        options["mode"] = "subscription" if payload and payload[0][0].startswith("{") else "blocklist"
+    spec = AudienceSpec(
+        name=audience,
+        model=f"aud_{audience}",
+        relation="",
+        purpose=record.get("purpose", "marketing"),
+        identifiers=list(record.get("identifiers") or ["email"]),
+        destinations={destination: options},
+    )
+    return SyncTarget(audience=spec, destination=destination, options=options)
+
+
+def _stage_everyone_out(conn: duckdb.DuckDBPyConnection, target: SyncTarget, rows_per_batch: int) -> int:
+    conn.execute(
+        f"""
+        create or replace temp table _removes as
+        select member_key, fingerprint, payload, false as is_change,
+               (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
+        from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'confirmed'
+        """,
+        [target.audience.name, target.destination],
+    )
+    conn.execute("create or replace temp table _rejected (member_key varchar)")
+    return conn.execute("select count(*) from _removes").fetchall()[0][0]
+
+
+def retire(conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Destination) -> SyncOutcome:
+    """Empty or delete ``target``'s remote list and forget it; the outcome says what was removed."""
+    name = target.audience.name
+    outcome = SyncOutcome(name, target.destination, uuid.uuid4().hex, destination.endpoint, dry_run=False)
+    log = SyncLog(conn, outcome.sync_id, name, target.destination)
+    requests_before = destination.request_count()
+    destination.prepare(conn, target, dry_run=True)
+    confirmed = _stage_everyone_out(conn, target, destination.rows_per_batch(target))
+    outcome.confirmed_before = outcome.to_remove = confirmed
+    if destination.delete_remote_list(conn, target):
+        outcome.removed = confirmed
+    else:
+        run = BatchSender(conn, target, destination, log, outcome)
+        outcome.removed, _ = run.send_all("remove", "_removes")
+    outcome.failed = confirmed - outcome.removed
+    outcome.requests = destination.request_count() - requests_before
+    if outcome.failed == 0:
+        sync_state.forget_target(conn, name, target.destination)
+    status = "retired" if outcome.failed == 0 else "partial"
+    log.write("sync", status, action="retire", detail=outcome.metadata())
+    return outcome

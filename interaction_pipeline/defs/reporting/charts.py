@@ -52,7 +52,7 @@ def chart_metadata(connection) -> tuple[dict, list[tuple[str, int]]]:
     group_name="reporting",
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "svg"},
-    automation_condition=rebuild_condition(),
+    automation_condition=rebuild_condition(reads_raw_data=False),
     check_specs=[
         dg.AssetCheckSpec(
             CHECK,

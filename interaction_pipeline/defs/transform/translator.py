@@ -31,8 +31,10 @@ class InteractionDbtTranslator(DagsterDbtTranslator):
             return spec.replace_attributes(
                 key=dg.AssetKey(list(owner or (props["source_name"], props["name"])))
             )
+        upstream = (props.get("depends_on") or {}).get("nodes") or []
+        reads_raw_data = any(node.startswith("source.") for node in upstream)
         return spec.replace_attributes(
-            group_name=group_for(props.get("fqn", [])), automation_condition=rebuild_condition()
+            group_name=group_for(props.get("fqn", [])), automation_condition=rebuild_condition(reads_raw_data)
         )
 
 

@@ -14,9 +14,18 @@ def object_source_freshness() -> dg.Definitions:
     checks = dg.build_last_update_freshness_checks(
         assets=all_object_asset_keys(), lower_bound_delta=OBJECT_FRESHNESS_LIMIT
     )
-    sensor = dg.build_sensor_for_freshness_checks(
-        freshness_checks=checks,
+    evaluate = dg.build_sensor_for_freshness_checks(freshness_checks=checks, name="object_sources_freshness")
+    minutes = int(OBJECT_FRESHNESS_LIMIT.total_seconds() // 60)
+
+    # Dagster's sensor describes itself in general terms; the Automation page says what this one watches.
+    @dg.sensor(
         name="object_sources_freshness",
+        asset_selection=dg.AssetSelection.checks(*checks),
         default_status=dg.DefaultSensorStatus.RUNNING,
+        description=f"Warns on an object table (Stripe, Zendesk, Salesforce) not polled successfully for "
+        f"{minutes} minutes: its source is stuck on credentials, rate limits or a held pool slot.",
     )
-    return dg.Definitions(asset_checks=checks, sensors=[sensor])
+    def object_sources_freshness(context: dg.SensorEvaluationContext):
+        return evaluate(context)
+
+    return dg.Definitions(asset_checks=checks, sensors=[object_sources_freshness])

@@ -39,7 +39,7 @@ from interaction_pipeline.sandbox.server import run_sandbox
 
 DEFAULT_PORTS = {"dagster": 3000, "collector": 8088, "sandbox": partners.DEFAULT_SANDBOX_PORT}
 # Ctrl-C must leave nothing behind within ten seconds: the processes get this long to finish on their own.
-STOP_GRACE_SECONDS = 7.0
+STOP_GRACE_SECONDS = 6.0
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:

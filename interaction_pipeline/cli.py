@@ -9,19 +9,23 @@ import importlib
 
 import click
 
+from interaction_pipeline import settings
+
 # name -> "module:attribute" of a click command or group
 COMMANDS = {
     "collector": "interaction_pipeline.collector.commands:collector",
     "sources": "interaction_pipeline.cli_sources:sources",
     "sandbox": "interaction_pipeline.sandbox.commands:sandbox",
     "audiences": "interaction_pipeline.destinations.commands:audiences",
+    "people": "interaction_pipeline.people.commands:people",
     "demo": "interaction_pipeline.demo.commands:demo",
     "report": "interaction_pipeline.reporting.commands:report",
 }
 
 
 class LazyGroup(click.Group):
-    """A click group whose subcommands are imported only when invoked."""
+    """A click group whose subcommands are imported only when invoked. A failure its user can fix (a setting,
+    a busy warehouse) is printed as its one line, never as a traceback."""
 
     def __init__(self, *args, lazy_commands: dict[str, str], **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +46,12 @@ class LazyGroup(click.Group):
                 raise click.ClickException(f"'{name}' is not available in this build") from error
             raise
         return getattr(module, attribute)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except settings.FixableError as error:
+            raise click.ClickException(str(error)) from None
 
 
 @click.group(cls=LazyGroup, lazy_commands=COMMANDS)

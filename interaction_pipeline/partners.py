@@ -36,14 +36,18 @@ SANDBOX_WEBHOOK_SECRET = "sandbox"
 SANDBOX_TOKEN = "sandbox"
 SANDBOX_META_AD_ACCOUNT = "act_1000"
 SANDBOX_GOOGLE_ADS_CUSTOMER = "1234567890"
+SANDBOX_GOOGLE_ADS_CLIENT_ID = "sandbox-google-client-id.apps.googleusercontent.com"
+SANDBOX_GOOGLE_ADS_CLIENT_SECRET = "sandbox-google-client-secret"
+SANDBOX_GOOGLE_ADS_REFRESH_TOKEN = "1//sandbox-refresh-token"
 
 META_API_VERSION = "v25.0"
+GOOGLE_TOKEN_URL = "https://oauth2.googleapis.com/token"
 SALESFORCE_LOGIN_URL = "https://login.salesforce.com"
 
 Env = Callable[[str], str | None]
 
 
-class IncompleteCredentials(ValueError):
+class IncompleteCredentials(settings.FixableError, ValueError):
     """Some of a vendor's variables are set and others are not."""
 
 
@@ -148,11 +152,15 @@ def meta(env: Env = settings.env) -> Endpoint:
 
 
 def google_ads(env: Env = settings.env) -> Endpoint:
-    """Google Ads Customer Match: a developer token, an OAuth access token and the customer id."""
+    """Google Ads Customer Match, with the settings Google's client libraries take (`google-ads.yaml` keys,
+    or the same variables they read): a developer token, an OAuth client and its refresh token, the customer
+    id, and the manager account's id (GOOGLE_ADS_LOGIN_CUSTOMER_ID) when access goes through one."""
     given = _all_or_none(
         "google_ads",
         GOOGLE_ADS_DEVELOPER_TOKEN=env("GOOGLE_ADS_DEVELOPER_TOKEN"),
-        GOOGLE_ADS_ACCESS_TOKEN=env("GOOGLE_ADS_ACCESS_TOKEN"),
+        GOOGLE_ADS_CLIENT_ID=env("GOOGLE_ADS_CLIENT_ID"),
+        GOOGLE_ADS_CLIENT_SECRET=env("GOOGLE_ADS_CLIENT_SECRET"),
+        GOOGLE_ADS_REFRESH_TOKEN=env("GOOGLE_ADS_REFRESH_TOKEN"),
         GOOGLE_ADS_CUSTOMER_ID=env("GOOGLE_ADS_CUSTOMER_ID"),
     )
     if given is None:
@@ -161,11 +169,23 @@ def google_ads(env: Env = settings.env) -> Endpoint:
             "google-ads",
             env,
             developer_token=SANDBOX_TOKEN,
-            access_token=SANDBOX_TOKEN,
             customer_id=SANDBOX_GOOGLE_ADS_CUSTOMER,
+            client_id=SANDBOX_GOOGLE_ADS_CLIENT_ID,
+            client_secret=SANDBOX_GOOGLE_ADS_CLIENT_SECRET,
+            refresh_token=SANDBOX_GOOGLE_ADS_REFRESH_TOKEN,
+            token_url=f"{sandbox_url(env)}/google-ads/token",
         )
-    developer, access, customer = given
-    credentials = {"developer_token": developer, "access_token": access, "customer_id": customer}
+    developer, client_id, client_secret, refresh_token, customer = given
+    credentials = {
+        "developer_token": developer,
+        "customer_id": customer,
+        "client_id": client_id,
+        "client_secret": client_secret,
+        "refresh_token": refresh_token,
+        "token_url": GOOGLE_TOKEN_URL,
+    }
+    if env("GOOGLE_ADS_LOGIN_CUSTOMER_ID"):
+        credentials["login_customer_id"] = env("GOOGLE_ADS_LOGIN_CUSTOMER_ID")
     return Endpoint("google_ads", LIVE, "https://googleads.googleapis.com", credentials)
 
 

@@ -24,6 +24,15 @@ DBT_MANIFEST = DBT_PROJECT_DIR / "target" / "manifest.json"
 INSTANCE_CONFIG = Path(__file__).resolve().parent / "dagster.yaml"
 
 
+class FixableError(Exception):
+    """A failure its user can fix: a setting missing or wrong, the warehouse held by another process. The
+    message names the cause and the fix in one line; commands and Dagster runs show it without a traceback."""
+
+
+class SettingError(FixableError, ValueError):
+    """A setting has a value the product cannot use."""
+
+
 @dataclass(frozen=True)
 class Paths:
     home: Path
@@ -137,3 +146,44 @@ def overridden(name: str, value: str) -> Iterator[None]:
             os.environ.pop(name, None)
         else:
             os.environ[name] = previous
+
+
+@dataclass(frozen=True)
+class AlertSettings:
+    """Where alerts go: a Slack-compatible incoming webhook, email through an SMTP server, or both."""
+
+    webhook_url: str | None
+    email_to: tuple[str, ...]
+    email_from: str
+    smtp_host: str | None
+    smtp_port: int
+    smtp_username: str | None
+    smtp_password: str | None
+    smtp_security: str  # "starttls", "ssl" or "none"
+    dagster_url: str  # where the links in an alert point: the Dagster UI as its readers reach it
+
+
+SMTP_SECURITY = ("starttls", "ssl", "none")
+
+
+def alert_settings() -> AlertSettings:
+    security = env("INTERACTION_PIPELINE_SMTP_SECURITY", "starttls").lower()
+    if security not in SMTP_SECURITY:
+        raise SettingError(
+            f"INTERACTION_PIPELINE_SMTP_SECURITY must be one of {', '.join(SMTP_SECURITY)}, not {security!r}"
+        )
+    port = env("INTERACTION_PIPELINE_SMTP_PORT", "465" if security == "ssl" else "587")
+    if not port.isdigit():
+        raise SettingError(f"INTERACTION_PIPELINE_SMTP_PORT must be a port number, not {port!r}")
+    recipients = env("INTERACTION_PIPELINE_ALERT_EMAIL_TO", "")
+    return AlertSettings(
+        webhook_url=env("INTERACTION_PIPELINE_ALERT_WEBHOOK_URL"),
+        email_to=tuple(address.strip() for address in recipients.split(",") if address.strip()),
+        email_from=env("INTERACTION_PIPELINE_ALERT_EMAIL_FROM", "interaction-pipeline@localhost"),
+        smtp_host=env("INTERACTION_PIPELINE_SMTP_HOST"),
+        smtp_port=int(port),
+        smtp_username=env("INTERACTION_PIPELINE_SMTP_USERNAME"),
+        smtp_password=env("INTERACTION_PIPELINE_SMTP_PASSWORD"),
+        smtp_security=security,
+        dagster_url=env("INTERACTION_PIPELINE_DAGSTER_URL", "http://127.0.0.1:3000").rstrip("/"),
+    )

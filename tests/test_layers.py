@@ -19,12 +19,23 @@ PACKAGE = settings.PROJECT_ROOT / "interaction_pipeline"
 # docs/architecture.md says what each is for.
 LAYERS = [
     {"settings"},
-    {"http_client", "partners", "warehouse", "collector", "story"},
-    {"sources", "destinations", "reporting", "sandbox"},
+    {"http_client", "partners", "privacy", "warehouse", "collector", "story"},
+    {"sources", "destinations", "reporting", "sandbox", "alerts", "people"},
     {"defs", "definitions"},
     {"demo", "dev", "cli", "cli_sources"},
 ]
-PLAIN = ["collector", "sources", "destinations", "warehouse", "reporting", "partners", "http_client"]
+PLAIN = [
+    "collector",
+    "sources",
+    "destinations",
+    "warehouse",
+    "reporting",
+    "partners",
+    "http_client",
+    "alerts",
+    "people",
+    "privacy",
+]
 NOT_FOR_PLAIN = {
     "defs",
     "definitions",

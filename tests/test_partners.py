@@ -55,7 +55,28 @@ def test_a_vendor_with_all_its_variables_points_at_its_real_api():
 
 def test_some_variables_without_the_others_is_an_error_naming_the_missing_ones():
     with pytest.raises(partners.IncompleteCredentials) as failure:
-        partners.google_ads(environment(GOOGLE_ADS_ACCESS_TOKEN="a"))
+        partners.google_ads(environment(GOOGLE_ADS_REFRESH_TOKEN="a"))
     message = str(failure.value)
-    assert message.startswith("google_ads: GOOGLE_ADS_ACCESS_TOKEN is set but ")
-    assert "GOOGLE_ADS_DEVELOPER_TOKEN, GOOGLE_ADS_CUSTOMER_ID is not" in message
+    assert message.startswith("google_ads: GOOGLE_ADS_REFRESH_TOKEN is set but ")
+    assert (
+        "GOOGLE_ADS_DEVELOPER_TOKEN, GOOGLE_ADS_CLIENT_ID, GOOGLE_ADS_CLIENT_SECRET, GOOGLE_ADS_CUSTOMER_ID "
+        "is not" in message
+    )
+
+
+def test_google_ads_takes_an_oauth_client_and_refresh_token_and_an_optional_manager_account():
+    settings = {
+        "GOOGLE_ADS_DEVELOPER_TOKEN": "dev",
+        "GOOGLE_ADS_CLIENT_ID": "123.apps.googleusercontent.com",
+        "GOOGLE_ADS_CLIENT_SECRET": "shh",
+        "GOOGLE_ADS_REFRESH_TOKEN": "1//r",
+        "GOOGLE_ADS_CUSTOMER_ID": "123-456-7890",
+    }
+    direct = partners.google_ads(environment(**settings))
+    assert (direct.mode, direct.url) == (partners.LIVE, "https://googleads.googleapis.com")
+    assert direct.credentials["token_url"] == "https://oauth2.googleapis.com/token"
+    assert "login_customer_id" not in direct.credentials
+    managed = partners.google_ads(environment(**settings, GOOGLE_ADS_LOGIN_CUSTOMER_ID="9876543210"))
+    assert managed.credentials["login_customer_id"] == "9876543210"
+    sandbox = partners.google_ads(environment())
+    assert sandbox.credentials["token_url"] == f"{partners.DEFAULT_SANDBOX_URL}/google-ads/token"

@@ -64,13 +64,14 @@
 
 {#- An order-independent fingerprint of a group's `expression` values, to tell whether a group changed
     between runs. Values within a group must be distinct. DuckDB: xor of 64-bit hashes; elsewhere a hash of
-    the sorted list. -#}
+    the sorted list, each value escaped (macro escaped_key_part) so that values holding the '|' that joins them
+    never read as other values: ['a|b'] and ['a', 'b'] differ. -#}
 {% macro fingerprint_agg(expression) -%}
     {{ return(adapter.dispatch('fingerprint_agg', 'interaction_pipeline')(expression)) }}
 {%- endmacro %}
 
 {% macro default__fingerprint_agg(expression) -%}
-    {{ dbt.hash(dbt.listagg(expression, "'|'", "order by " ~ expression)) }}
+    {{ dbt.hash(dbt.listagg(escaped_key_part(expression), "'|'", "order by " ~ expression)) }}
 {%- endmacro %}
 
 {% macro duckdb__fingerprint_agg(expression) -%}

@@ -1,10 +1,17 @@
-{#- Every column of `recipients` plus `profile_id`, the profile of each row's recipient: the user id's profile,
-    else the email's, else the anonymous id's. `recipients` has user_id, email and anonymous_id (cleaned, as in
-    int_interaction_events); `identifiers` is int_identifiers_stitched. A complete select statement. -#}
+{#- Every column of `recipients` plus `profile_id`, the profile of each row's recipient: the user id's profile;
+    else the anonymous id's when it was identified with a user id (a known person's device: a shared email must
+    not take its events to another member of the household); else the email's; else the anonymous id's.
+    `recipients` has user_id, email and anonymous_id (cleaned, as in int_interaction_events); `identifiers` is
+    int_identifiers_stitched. A complete select statement. -#}
 {% macro select_with_recipient_profile(recipients, identifiers) -%}
     select
         {{ recipients }}.*,
-        coalesce(by_user_id.profile_id, by_email.profile_id, by_anonymous_id.profile_id) as profile_id
+        coalesce(
+            by_user_id.profile_id,
+            case when by_anonymous_id.identified_user_ids > 0 then by_anonymous_id.profile_id end,
+            by_email.profile_id,
+            by_anonymous_id.profile_id
+        ) as profile_id
     from {{ recipients }}
     left join {{ identifiers }} as by_user_id
         on

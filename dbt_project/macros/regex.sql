@@ -11,3 +11,19 @@
 {% macro duckdb__regex_matches(expression, pattern) -%}
     regexp_full_match({{ expression }}, {{ pattern }})
 {%- endmacro %}
+
+{#- The digits of `expression` alone, so that one phone number written two ways ('+1 (415) 555-0102',
+    '+14155550102') compares equal. -#}
+{% macro digits_only(expression) -%}
+    {{ return(adapter.dispatch('digits_only', 'interaction_pipeline')(expression)) }}
+{%- endmacro %}
+
+{#- Postgres and DuckDB replace only the first match unless given the 'g' flag. -#}
+{% macro default__digits_only(expression) -%}
+    regexp_replace({{ expression }}, '[^0-9]', '', 'g')
+{%- endmacro %}
+
+{#- Spark's regexp_replace replaces every match and takes no flags. -#}
+{% macro spark__digits_only(expression) -%}
+    regexp_replace({{ expression }}, '[^0-9]', '')
+{%- endmacro %}

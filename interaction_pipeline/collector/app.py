@@ -21,7 +21,8 @@ from interaction_pipeline.collector.ingest import IngestEndpoint
 from interaction_pipeline.collector.live_view import LiveView
 from interaction_pipeline.collector.recovery import recover_spool
 from interaction_pipeline.collector.registry import Registry
-from interaction_pipeline.collector.spool import SpoolStream, fsync_directory
+from interaction_pipeline.collector.reject_budget import RejectBudget
+from interaction_pipeline.collector.spool import SpoolStream, private_directory
 from interaction_pipeline.collector.webhooks.endpoint import PREFIX as WEBHOOKS_PREFIX
 from interaction_pipeline.collector.webhooks.endpoint import WebhookEndpoint
 
@@ -48,15 +49,23 @@ class CollectorState:
     config: CollectorConfig
     registry: Registry
     live_view: LiveView
+    reject_budget: RejectBudget
     fault_hook: FaultHook | None = None
     committer: GroupCommitter | None = None
 
 
 async def health(request: Request) -> JSONResponse:
-    """Liveness, plus the two numbers that show whether the spool keeps up."""
-    committer = request.app.state.collector.committer
+    """Liveness, the numbers that show whether the spool keeps up, and what became of reject records."""
+    state = request.app.state.collector
+    committer = state.committer
+    rejects = {**state.reject_budget.summary(), "lost": committer.rejects_lost}
     return JSONResponse(
-        {"status": "ok", "pending_bytes": committer.pending_bytes, "group_commits": committer.commits}
+        {
+            "status": "ok",
+            "pending_bytes": committer.pending_bytes,
+            "group_commits": committer.commits,
+            "rejects": rejects,
+        }
     )
 
 
@@ -79,16 +88,21 @@ def create_app(
     config: CollectorConfig | None = None, fault_hook: FaultHook | None = None
 ) -> TrackingFastPath:
     config = config or CollectorConfig.from_environment()
+    budget = RejectBudget(
+        config.rejects_client_rate,
+        config.rejects_client_burst,
+        config.rejects_source_rate,
+        config.rejects_source_burst,
+    )
     state = CollectorState(
-        config, Registry(config.sources_registry), LiveView(config.debugger_buffer), fault_hook
+        config, Registry(config.sources_registry), LiveView(config.debugger_buffer), budget, fault_hook
     )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):
         for directory in (config.events_spool, config.rejects_spool):
-            if not directory.exists():
-                directory.mkdir(parents=True, exist_ok=True)
-                fsync_directory(directory.parent)
+            private_directory(directory.parent)
+            private_directory(directory)
             recovered = recover_spool(directory)
             if recovered:
                 logger.warning("closed %d segment(s) left open by a crash in %s", len(recovered), directory)

@@ -13,17 +13,16 @@ import zlib
 class BodyError(Exception):
     """A request body that cannot be accepted; carries the HTTP status and a machine-readable code."""
 
-    def __init__(self, status: int, code: str, message: str, raw: bytes = b"") -> None:
+    def __init__(self, status: int, code: str, message: str) -> None:
         super().__init__(message)
         self.status = status
         self.code = code
         self.message = message
-        self.raw = raw
 
 
-def _too_large(limit: int, what: str, raw: bytes) -> BodyError:
+def _too_large(limit: int, what: str) -> BodyError:
     message = f"{what} exceeds the {limit // 1024} KB limit ({limit:,} bytes)"
-    return BodyError(413, "request_too_large", message, raw)
+    return BodyError(413, "request_too_large", message)
 
 
 class _Inflater:
@@ -44,7 +43,7 @@ class _Inflater:
                 ) from None
             self.size += len(output)
             if self.size > self.limit:
-                raise _too_large(self.limit, "the decompressed request body", b"")
+                raise _too_large(self.limit, "the decompressed request body")
             self.parts.append(output)
             data = self._decompressor.unconsumed_tail
 
@@ -64,7 +63,7 @@ async def read_body(
     """
     announced = content_length is not None and content_length.isdigit()
     if announced and (len(content_length) > 15 or int(content_length) > limit):
-        raise _too_large(limit, "the request body", b"")
+        raise _too_large(limit, "the request body")
     if encoding:
         encoding = encoding.strip().lower()
     if encoding not in (b"", b"identity", b"gzip"):
@@ -75,26 +74,19 @@ async def read_body(
     while True:
         message = await receive()
         if message["type"] == "http.disconnect":
-            raise BodyError(400, "client_disconnected", "the client closed the connection mid-request")
+            reason = "the connection closed before the body was complete (the client left or ran out of time)"
+            raise BodyError(400, "client_disconnected", reason)
         chunk = message.get("body", b"")
         if chunk:
             size += len(chunk)
             if size > limit:
-                raise _too_large(limit, "the request body", b"".join(chunks))
+                raise _too_large(limit, "the request body")
             chunks.append(chunk)
             if inflater:
-                try:
-                    inflater.feed(chunk)
-                except BodyError as error:
-                    error.raw = b"".join(chunks)
-                    raise
+                inflater.feed(chunk)
         if not message.get("more_body", False):
             break
     raw = chunks[0] if len(chunks) == 1 else b"".join(chunks)
     if inflater is None:
         return raw, raw
-    try:
-        return inflater.finish(), raw
-    except BodyError as error:
-        error.raw = raw
-        raise
+    return inflater.finish(), raw

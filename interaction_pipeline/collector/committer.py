@@ -7,6 +7,10 @@ accumulates, so the more load, the larger each group (one thread hop per group, 
 
 Memory is bounded: :class:`Overloaded` is raised when the bytes waiting for disk exceed the limit, and the
 handler answers 503 with ``Retry-After``.
+
+A 503 means nothing of the request was written. Events are written and fsynced first; a failure cuts their
+segment back to what was durable and fails the whole group. Reject records follow only once the events are
+durable, and a failure there fails nobody: the events are stored, the records are counted as lost and logged.
 """
 
 from __future__ import annotations
@@ -33,6 +37,7 @@ class GroupCommitter:
         self.max_pending_bytes = max_pending_bytes
         self.pending_bytes = 0
         self.commits = 0
+        self.rejects_lost = 0
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._stopping = False
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -90,18 +95,13 @@ class GroupCommitter:
     def _commit_group(self, group: list) -> None:
         events = b"".join(item[0] for item in group)
         rejects = b"".join(item[1] for item in group)
-        error = None
-        try:
-            self.events.append(events)
-            self.rejects.append(rejects)
-            self.events.sync()
-            self.rejects.sync()
-        except OSError as failure:
-            logger.error("spool write failed (%s); answering 503 until it recovers", failure)
-            error = failure
-        except Exception as failure:
-            logger.exception("unexpected spool writer error; answering 503")
-            error = OSError(f"spool writer error: {failure}")
+        error = _write(self.events, events)
+        if error is not None:
+            logger.error("spool write failed (%s); answering 503 until it recovers", error)
+        elif rejects and (rejects_error := _write(self.rejects, rejects)) is not None:
+            lost = rejects.count(b"\n")
+            logger.error("rejects spool write failed (%s); %d reject records lost", rejects_error, lost)
+            self.rejects_lost += lost
         self._loop.call_soon_threadsafe(self._resolve, group, len(events) + len(rejects), error)
         # Rotation comes after the answer: the group is durable already, and closing a segment (fsync,
         # rename) should neither delay nor fail it.
@@ -124,3 +124,16 @@ class GroupCommitter:
             self.rejects.rotate_if_due()
         except OSError:
             logger.exception("closing an aged segment failed")
+
+
+def _write(stream: SpoolStream, data: bytes) -> OSError | None:
+    """Append and fsync; on failure the stream has cut its segment back to what was durable."""
+    try:
+        stream.append(data)
+        stream.sync()
+    except OSError as failure:
+        return failure
+    except Exception as failure:
+        logger.exception("unexpected spool writer error")
+        return OSError(f"spool writer error: {failure}")
+    return None

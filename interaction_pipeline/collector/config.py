@@ -26,6 +26,11 @@ class CollectorConfig:
     max_pending_bytes: int = 64 * 1024 * 1024
     retry_after_seconds: int = 2
     debugger_buffer: int = 500
+    # The rejects spool budget (bytes of reject records per second, and the burst allowed at once).
+    rejects_client_rate: float = 16 * 1024
+    rejects_client_burst: float = 256 * 1024
+    rejects_source_rate: float = 64 * 1024
+    rejects_source_burst: float = 1024 * 1024
 
     @classmethod
     def from_environment(cls) -> CollectorConfig:

@@ -1,8 +1,10 @@
 """``GET /debugger``: a live view of accepted messages and rejects per source, and its JSON API.
 
 Protected by ``INTERACTION_PIPELINE_ADMIN_TOKEN`` (``Authorization: Bearer``, ``?token=`` once in the
-browser, which sets a cookie, or the cookie itself). With no token configured the debugger answers only
-clients on the loopback interface, so a collector exposed to partners never shows their data to strangers.
+browser, which sets a cookie, or the cookie itself). With no token configured the debugger answers only a
+request that is loopback from end to end: a loopback peer, a loopback ``Host`` (a page on another site whose
+name was rebound to 127.0.0.1 sends its own name), and no proxy header (a proxy on the same machine connects
+from loopback on behalf of anyone).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from interaction_pipeline.collector.webhooks.partners import PARTNERS
 
 COOKIE = "ip_debugger_token"
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+PROXY_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 MAX_LIMIT = 500
 
 
@@ -35,9 +38,25 @@ def presented_token(request: Request) -> str | None:
     return request.query_params.get("token") or request.cookies.get(COOKIE)
 
 
+def host_name(host_header: str) -> str:
+    """The name in a ``Host`` header, without its port: ``[::1]:8088`` → ``::1``."""
+    if host_header.startswith("["):
+        return host_header[1:].partition("]")[0]
+    return host_header.rpartition(":")[0] if host_header.count(":") == 1 else host_header
+
+
+def is_direct_loopback(request: Request) -> bool:
+    headers = request.headers
+    if request.client is None or request.client.host not in LOOPBACK:
+        return False
+    if any(name in headers for name in PROXY_HEADERS):
+        return False
+    return host_name(headers.get("host", "").lower()) in LOOPBACK
+
+
 def is_allowed(request: Request, token: str | None) -> bool:
     if token is None:
-        return request.client is not None and request.client.host in LOOPBACK
+        return is_direct_loopback(request)
     presented = presented_token(request)
     return presented is not None and _same_secret(presented, token)
 
@@ -46,8 +65,14 @@ def _json(body: object, status: int = 200) -> Response:
     return Response(orjson.dumps(body), status, media_type="application/json")
 
 
-def _forbidden() -> Response:
-    message = "the debugger needs the admin token (INTERACTION_PIPELINE_ADMIN_TOKEN)"
+def _forbidden(token: str | None) -> Response:
+    if token is None:
+        message = (
+            "with no INTERACTION_PIPELINE_ADMIN_TOKEN set, the debugger answers only direct loopback "
+            "requests (Host 127.0.0.1, [::1] or localhost, no X-Forwarded-For or Forwarded header)"
+        )
+    else:
+        message = "the debugger needs the admin token (INTERACTION_PIPELINE_ADMIN_TOKEN)"
     return _json({"success": False, "code": "forbidden", "message": message}, 403)
 
 
@@ -63,7 +88,7 @@ def routes(state) -> list[Route]:
 
     async def page(request: Request) -> Response:
         if not is_allowed(request, token):
-            return _forbidden()
+            return _forbidden(token)
         if token and request.query_params.get("token"):
             # Move the token from the URL (history, logs) into an HttpOnly cookie.
             response = RedirectResponse("/debugger", 303)
@@ -76,7 +101,7 @@ def routes(state) -> list[Route]:
 
     async def sources(request: Request) -> Response:
         if not is_allowed(request, token):
-            return _forbidden()
+            return _forbidden(token)
         state.registry.reload_if_changed()
         listed = []
         for source in state.registry.sources:
@@ -91,6 +116,8 @@ def routes(state) -> list[Route]:
                     "key_ids": [entry["key_id"] for entry in source.write_keys],
                     "accepted": activity.accepted if activity else 0,
                     "rejected": activity.rejected if activity else 0,
+                    # Reject records kept, kept without their body, or not kept under the rejects budget.
+                    "reject_records": state.reject_budget.counts_for(source.name),
                     "last_received_at": activity.last_received_at if activity else None,
                     "events": dict(sorted(activity.events.items())) if activity else {},
                 }
@@ -99,7 +126,7 @@ def routes(state) -> list[Route]:
 
     async def events(request: Request) -> Response:
         if not is_allowed(request, token):
-            return _forbidden()
+            return _forbidden(token)
         query = request.query_params
         found = state.live_view.events(
             query.get("source") or None,
@@ -116,7 +143,7 @@ def routes(state) -> list[Route]:
 
     async def rejects(request: Request) -> Response:
         if not is_allowed(request, token):
-            return _forbidden()
+            return _forbidden(token)
         query = request.query_params
         after = _int(query.get("after"), 0)
         found = state.live_view.recent_rejects(

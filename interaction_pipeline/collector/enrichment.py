@@ -6,10 +6,9 @@ import uuid
 from datetime import datetime
 from typing import NamedTuple
 
+from interaction_pipeline.collector.exact_ids import ID_FIELDS, InexactNumber
 from interaction_pipeline.collector.registry import CLIENT_SIDE_KINDS, Source
 from interaction_pipeline.collector.timestamps import canonical, format_utc, parse
-
-ID_FIELDS = ("userId", "anonymousId", "groupId", "previousId", "messageId")
 
 
 class InvalidTimestamp(ValueError):
@@ -74,7 +73,8 @@ def enrich(message: dict, arrival: Arrival) -> dict:
     """Complete one validated message in place and return it.
 
     ``timestamp`` is corrected for the sender's clock skew: ``receivedAt - (sentAt - originalTimestamp)``.
-    Raises :class:`InvalidTimestamp` (before changing anything) when a timestamp does not parse.
+    Raises :class:`InvalidTimestamp` (before changing anything) when a timestamp does not parse, and
+    :class:`InexactNumber` when an id arrived as a float (:mod:`.exact_ids`).
     """
     own_sent_at = _parsed(message, "sentAt")
     original_name = "originalTimestamp" if message.get("originalTimestamp") is not None else "timestamp"
@@ -82,7 +82,9 @@ def enrich(message: dict, arrival: Arrival) -> dict:
     message.pop("writeKey", None)
     for name in ID_FIELDS:
         value = message.get(name)
-        if value is not None and not isinstance(value, str):
+        if value is not None and value.__class__ is not str:
+            if value.__class__ is float:
+                raise InexactNumber(name)
             message[name] = str(value)
     if not message.get("messageId"):
         message["messageId"] = f"api-{uuid.uuid4().hex}"

@@ -37,16 +37,19 @@ class LiveView:
         return activity
 
     def record_accepted(
-        self, source_name: str, received_at: str, messages: list[dict], lines: list[bytes]
+        self, source_name: str, received_at: str, entries: list, lengths: list[int], data: bytes
     ) -> None:
+        """``entries`` holds (type, event name) per line; the lines are ``data``, newline-separated, with
+        these ``lengths``. Entries keep offsets into ``data`` and are cut out only when shown."""
         activity = self._activity(source_name)
-        activity.accepted += len(lines)
+        activity.accepted += len(lengths)
         activity.last_received_at = received_at
-        for message, line in zip(messages, lines, strict=True):
-            name = message.get("event") or message.get("name") or message["type"]
+        start = 0
+        for (kind, name), length in zip(entries, lengths, strict=True):
             counted = name if name in activity.events or len(activity.events) < MAX_EVENT_NAMES else "(other)"
             activity.events[counted] = activity.events.get(counted, 0) + 1
-            activity.recent.append((next(self._sequence), message["type"], name, line))
+            activity.recent.append((next(self._sequence), kind, name, data, start, start + length))
+            start += length + 1
 
     def record_rejects(self, records: list[dict]) -> None:
         for record in records:
@@ -66,9 +69,10 @@ class LiveView:
             activity = self.sources.get(name)
             if activity is None:
                 continue
-            for sequence, kind, event_name, line in activity.recent:
+            for sequence, kind, event_name, data, start, end in activity.recent:
                 if sequence <= after or (event and event_name != event):
                     continue
+                line = data[start:end]
                 if needle and needle not in line.lower():
                     continue
                 found.append((sequence, name, kind, event_name, line))

@@ -2,7 +2,8 @@
 
 Everything acknowledged was fsynced as whole lines, so only an unacknowledged tail can be torn: a last
 line without its newline, or one that does not parse. Recovery cuts it off, closes the segment and logs
-what was cut.
+how many bytes were cut, never what they said: a torn line is an event like any other, with its emails and
+phone numbers.
 """
 
 from __future__ import annotations
@@ -45,10 +46,9 @@ def recover_segment(path: Path) -> tuple[int, int] | None:
         if kept < len(data):
             os.ftruncate(handle, kept)
             logger.warning(
-                "recovered %s: truncated a torn tail of %d bytes (%r), never acknowledged",
+                "recovered %s: truncated a torn tail of %d bytes, never acknowledged",
                 path.name,
                 len(data) - kept,
-                data[kept : kept + 80],
             )
         os.fsync(handle)
     finally:

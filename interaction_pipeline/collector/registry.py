@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import logging
 import os
+import re
 import secrets
 import time
 from contextlib import contextmanager
@@ -49,6 +50,8 @@ KINDS = (
     "website",
     "server",
 )
+# Source names end up in spool lines, warehouse rows, file names and terminals: letters, digits, - and _ only.
+SOURCE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 # Browser sources get the client IP recorded, as Segment does for client-side libraries.
 CLIENT_SIDE_KINDS = frozenset({"website"})
 RELOAD_CHECK_SECONDS = 1.0
@@ -135,8 +138,10 @@ def create_source(
     """Add a source with one fresh write key; returns the source and the key (shown once, never stored)."""
     if kind not in KINDS:
         raise RegistryError(f"unknown kind {kind!r}; choose one of: {', '.join(KINDS)}")
-    if not name or any(character.isspace() for character in name):
-        raise RegistryError("a source name must be non-empty and contain no spaces")
+    if not SOURCE_NAME.fullmatch(name):
+        raise RegistryError(
+            f"invalid source name {name!r}: use 1 to 64 letters, digits, '-' and '_' (e.g. braze-prod)"
+        )
     write_key = new_write_key()
     with locked_sources(path) as sources:
         if any(source.name == name for source in sources):

@@ -4,6 +4,9 @@ partner signing secrets."""
 from __future__ import annotations
 
 import click
+from rich import box
+from rich.console import Console
+from rich.table import Table
 
 from interaction_pipeline import settings
 from interaction_pipeline.collector.registry import (
@@ -16,7 +19,7 @@ from interaction_pipeline.collector.registry import (
     set_signing_secret,
 )
 from interaction_pipeline.collector.webhooks.partners import PARTNERS
-from interaction_pipeline.collector.webhooks.setup import instructions
+from interaction_pipeline.collector.webhooks.setup import endpoint, instructions, public_url, test_command
 
 
 def _registry_path():
@@ -41,22 +44,36 @@ def create(name: str, kind: str, origins: tuple[str, ...]) -> None:
     click.echo(f"Created source {source.name} ({source.kind}), key id {source.write_keys[0]['key_id']}.")
     for line in instructions(source.kind):
         click.echo(line.replace("sources secret NAME", f"sources secret {source.name}"))
+    click.echo("Test it with the collector running, the key below in WRITE_KEY (200 means key and URL work):")
+    click.echo(f"  {test_command(source.kind)}")
     click.echo("Copy the write key now; it is stored only as a hash and cannot be shown again:")
     click.echo(write_key)
 
 
 @click.command("list")
 def list_sources() -> None:
-    """List event sources with their kinds and key ids (never the keys)."""
+    """List event sources with their kinds, endpoints and key ids (never the keys)."""
     sources = load_sources(_registry_path())
     if not sources:
         click.echo("No sources yet. Create one with: interaction-pipeline sources create NAME --kind KIND")
         return
+    table = Table(
+        title=f"Event sources of the collector at {public_url()}", title_justify="left", box=box.SIMPLE_HEAD
+    )
+    for column in ("source", "kind", "sends to", "key ids"):
+        table.add_column(column, overflow="fold")
+    table.add_column("origins", min_width=7, overflow="fold")
+    table.add_column("signed", no_wrap=True)
     for source in sources:
-        key_ids = ", ".join(entry["key_id"] for entry in source.write_keys) or "(no active keys)"
-        origins = ", ".join(source.allowed_origins)
-        signed = "\tsigning secret set" if source.signing_secret_added_at else ""
-        click.echo(f"{source.name}\tkind={source.kind}\tkeys={key_ids}\torigins={origins}{signed}")
+        table.add_row(
+            source.name,
+            source.kind,
+            endpoint(source.kind).removeprefix(public_url()).replace("<write key>", "<key>"),
+            ", ".join(entry["key_id"] for entry in source.write_keys) or "no active key",
+            ", ".join(source.allowed_origins),
+            "set" if source.signing_secret_added_at else "-",
+        )
+    Console().print(table)
 
 
 @click.command()

@@ -3,6 +3,9 @@
 A segment is written as ``.open`` and renamed to ``.ndjson`` when closed (fsync the file, rename, fsync the
 folder), so the loader only ever sees complete files. The writer holds an ``flock`` on its open segment,
 which lets crash recovery tell a crashed collector's file (unlocked) from a live one's (locked).
+
+Segments hold customer events, with their emails and phone numbers: files are created 0600 and folders 0700,
+whatever the umask.
 """
 
 from __future__ import annotations
@@ -33,6 +36,17 @@ def fsync_directory(directory: Path) -> None:
         os.fsync(handle)
     finally:
         os.close(handle)
+
+
+def private_directory(directory: Path) -> None:
+    """Create ``directory`` (and missing parents) readable by this user only, or make it so if it exists."""
+    missing = [directory, *directory.parents]
+    missing = [path for path in missing if not path.exists()]
+    for path in reversed(missing):
+        path.mkdir(mode=0o700, exist_ok=True)
+        fsync_directory(path.parent)
+    if directory.stat().st_mode & 0o077:
+        directory.chmod(0o700)
 
 
 def write_all(handle: int, data: bytes) -> None:
@@ -66,10 +80,9 @@ class SpoolStream:
         now = datetime.now(UTC)
         day = self.directory / f"{now:%Y-%m-%d}"
         if not day.exists():
-            day.mkdir(parents=True, exist_ok=True)
-            fsync_directory(day.parent)
+            private_directory(day)
         path = day / f"{new_segment_id(now)}{OPEN_SUFFIX}"
-        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+        handle = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         fcntl.flock(handle, fcntl.LOCK_EX)
         fsync_directory(day)
         self._handle, self._path, self._opened_at = handle, path, time.monotonic()

@@ -20,6 +20,7 @@ from pathlib import Path
 import dagster as dg
 
 from interaction_pipeline import settings
+from interaction_pipeline.defs.failures import first_line
 
 DEMO_TAGS = {"interaction_pipeline/trigger": "demo"}
 BUILD_JOB = "build_warehouse"
@@ -89,7 +90,7 @@ def _outcome(name: str, result: dg.ExecuteInProcessResult) -> RunOutcome:
     steps = [event for event in result.all_events if event.event_type_value == "STEP_SUCCESS"]
     failures = [event for event in result.all_events if event.event_type_value == "STEP_FAILURE"]
     detail = "; ".join(
-        f"{event.step_key}: {_first_line(event.event_specific_data.error)}" for event in failures
+        f"{event.step_key}: {first_line(event.event_specific_data.error)}" for event in failures
     )
     blocked = bool(failures) and all(_is_check_block(event.event_specific_data.error) for event in failures)
     return RunOutcome(name, result.success, result.run_id, len(steps), detail, blocked)
@@ -99,21 +100,20 @@ def _is_check_block(error) -> bool:
     return error is not None and error.cls_name == "DagsterAssetCheckFailedError"
 
 
-def _first_line(error) -> str:
-    message = error.message if error is not None else "failed"
-    while error is not None and error.cause is not None and "dagster" in message.lower():
-        error = error.cause
-        message = error.message
-    return message.strip().splitlines()[0][:300] if message.strip() else "failed"
+def build_keys(definitions: dg.Definitions) -> set[dg.AssetKey]:
+    """The assets the build materializes."""
+    return set(definitions.get_repository_def().get_job(BUILD_JOB).asset_layer.executable_asset_keys)
 
 
-def build(definitions: dg.Definitions, instance: dg.DagsterInstance) -> RunOutcome:
+def build(definitions: dg.Definitions, instance: dg.DagsterInstance, run_id: str | None = None) -> RunOutcome:
     """Materialize everything except the audience pushes, in dependency order, in one run.
 
     Runs the product's ``build_warehouse`` job, so the run shows up in the UI under a job it can re-execute.
     """
     job = definitions.get_repository_def().get_job(BUILD_JOB)
-    result = job.execute_in_process(instance=instance, run_config=QUIET, tags=DEMO_TAGS, raise_on_error=False)
+    result = job.execute_in_process(
+        instance=instance, run_config=QUIET, tags=DEMO_TAGS, raise_on_error=False, run_id=run_id
+    )
     return _outcome("build", result)
 
 
@@ -121,26 +121,31 @@ def activate(
     definitions: dg.Definitions,
     instance: dg.DagsterInstance,
     on_run: Callable[[RunOutcome], None] | None = None,
+    on_planned: Callable[[int], None] | None = None,
 ) -> list[RunOutcome]:
-    """Let the audience sensors decide what to push (one evaluation), then run their requests."""
+    """Let the audience sensors decide what to push (one evaluation), then run their requests; ``on_planned``
+    hears how many runs that is before the first starts."""
     repository = definitions.get_repository_def()
-    outcomes = []
+    requested = []
     for sensor in activation_sensors(definitions, activation_keys(definitions)):
         context = dg.build_sensor_context(instance=instance, definitions=definitions, sensor_name=sensor.name)
-        evaluation = sensor.evaluate_tick(context)
-        for request in evaluation.run_requests or []:
-            job = repository.get_job(request.job_name or sensor.targets[0].job_name)
-            result = job.execute_in_process(
-                instance=instance,
-                asset_selection=request.asset_selection,
-                run_config={**QUIET, **(request.run_config or {})},
-                tags={**DEMO_TAGS, **request.tags},
-                raise_on_error=False,
-            )
-            outcome = _outcome(f"{sensor.name}: {request.run_key or job.name}", result)
-            outcomes.append(outcome)
-            if on_run:
-                on_run(outcome)
+        requested += [(sensor, request) for request in sensor.evaluate_tick(context).run_requests or []]
+    if on_planned:
+        on_planned(len(requested) or 1)
+    outcomes = []
+    for sensor, request in requested:
+        job = repository.get_job(request.job_name or sensor.targets[0].job_name)
+        result = job.execute_in_process(
+            instance=instance,
+            asset_selection=request.asset_selection,
+            run_config={**QUIET, **(request.run_config or {})},
+            tags={**DEMO_TAGS, **request.tags},
+            raise_on_error=False,
+        )
+        outcome = _outcome(f"{sensor.name}: {request.run_key or job.name}", result)
+        outcomes.append(outcome)
+        if on_run:
+            on_run(outcome)
     if not outcomes and repository.has_job(ACTIVATION_JOB):
         result = repository.get_job(ACTIVATION_JOB).execute_in_process(
             instance=instance, run_config=QUIET, tags=DEMO_TAGS, raise_on_error=False

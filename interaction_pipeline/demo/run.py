@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from interaction_pipeline import partners, settings
 from interaction_pipeline.demo import pipeline, summary
 from interaction_pipeline.demo.processes import free_port, start_cli_server
+from interaction_pipeline.demo.progress import build_progress, sync_progress
 from interaction_pipeline.demo.sender import SendReport
 from interaction_pipeline.demo.sources import demo_dir, ensure_signing_keys, ensure_sources
 from interaction_pipeline.demo.story_pin import pinned_story
@@ -88,20 +89,22 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
         console.print(f"Dagster runs in the project's instance (dbt and run output: {run_log})")
         with pipeline.open_instance() as instance:
             build_started = time.monotonic()
+            console.print("[bold]Dagster builds the warehouse[/] (build_warehouse):")
             with (
-                console.status("[bold]Dagster: loading events, syncing objects, running dbt..."),
+                build_progress(console, instance, pipeline.build_keys(definitions)) as run_id,
                 pipeline.output_to(run_log),
             ):
-                result.runs.append(pipeline.build(definitions, instance))
+                result.runs.append(pipeline.build(definitions, instance, run_id))
             _print_run(console, result.runs[-1])
             console.print(f"  built in {time.monotonic() - build_started:.0f} s")
-            with (
-                console.status("[bold]Dagster: audience sensors push to the destinations..."),
-                pipeline.output_to(run_log),
-            ):
-                result.runs += pipeline.activate(
-                    definitions, instance, on_run=lambda run: _print_run(console, run)
-                )
+            console.print("[bold]The audience syncs push what changed[/]:")
+            with sync_progress(console) as (planned, done), pipeline.output_to(run_log):
+
+                def finished(run: pipeline.RunOutcome) -> None:
+                    done()
+                    _print_run(console, run)
+
+                result.runs += pipeline.activate(definitions, instance, on_run=finished, on_planned=planned)
         received = summary.destination_deliveries(sandbox)
     result.seconds = time.monotonic() - started
     truth = json.loads(truth_path.read_text())

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from interaction_pipeline.demo.sender import SendReport
 from interaction_pipeline.demo.verify import verify
+from interaction_pipeline.destinations.history import sync_runs
 from interaction_pipeline.reporting import chart_data
 from interaction_pipeline.reporting.queries import audience_sizes, connect, events_by_source, tables_in
 
@@ -115,14 +116,20 @@ SYNC_COLUMNS = ("audience", "destination", "status", "members", "added", "remove
 
 
 def _sync_log_table(connection) -> Table:
-    """One row per sync attempt (the log's ``level = 'sync'`` rows), with the numbers from its detail."""
-    rows = connection.execute("""
-        select audience, destination, status,
-               cast(detail ->> 'members' as bigint), cast(detail ->> 'added' as bigint),
-               cast(detail ->> 'removed' as bigint), coalesce(left(reason, 90), '')
-        from pipeline.audience_sync_log where level = 'sync' order by logged_at
-    """).fetchall()
-    return _table("Audience syncs (pipeline.audience_sync_log)", list(SYNC_COLUMNS), rows)
+    """One row per sync run, in the order they ran."""
+    rows = [
+        (
+            run.audience,
+            run.destination,
+            run.status,
+            run.members,
+            run.added,
+            run.removed,
+            (run.reason or "")[:90],
+        )
+        for run in reversed(sync_runs(connection))
+    ]
+    return _table("Audience syncs (interaction-pipeline audiences history NAME)", list(SYNC_COLUMNS), rows)
 
 
 def _print_verdicts(console: Console, verdicts) -> None:

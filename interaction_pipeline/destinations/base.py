@@ -65,6 +65,9 @@ class RemoteListMissing(DeliveryError):
 class Destination(Protocol):
     name: str
     endpoint: str
+    # Where it keeps its lists: endpoint and account, never a secret (`account.py`). Sync state is kept per
+    # account, so a client pointed at another account starts from nothing confirmed.
+    account: str
     # True when sent rows only count once the whole action is closed (Google runs its job at the end).
     confirms_on_close: bool
     supports_replace: bool
@@ -88,6 +91,12 @@ class Destination(Protocol):
         """Why the destination no longer holds what it confirmed, found by a cheap read; None when it
         does or cannot tell. Raises `RemoteListMissing` when the list itself is gone. Called after
         `prepare(dry_run=True)`."""
+
+    def remote_list(
+        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
+    ) -> tuple[str | None, str | None]:
+        """The destination's id of the list ``target`` syncs to and a link to it in the vendor's UI (None
+        where there is no list, or no page to link)."""
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
         """Delete the list the product created for ``target``; False when there is none to delete (its

@@ -39,7 +39,7 @@ class BatchSender:
 
     def confirm(self, action: str, table: str, seqs: list[int]) -> int:
         """Record accepted batches of `table` (minus rows the destination rejected) in the membership."""
-        params = [self.target.audience.name, self.target.destination]
+        params = [self.target.audience.name, self.target.state_key]
         accepted = (
             f"from {table} where batch_seq in ({','.join(map(str, seqs))}) "
             "and member_key not in (select member_key from _rejected)"
@@ -64,7 +64,7 @@ class BatchSender:
         return self.conn.execute(
             f"select count(*) from {table} t join {MEMBERSHIP_TABLE} m using (member_key) "
             "where m.audience = ? and m.destination = ? and m.status = 'confirmed' and m.sync_id = ?",
-            [self.target.audience.name, self.target.destination, self.log.sync_id],
+            [self.target.audience.name, self.target.state_key, self.log.sync_id],
         ).fetchall()[0][0]
 
     def hold_changed_adds(self, failed_remove_batches: list[int], table: str = "_adds") -> None:

@@ -29,6 +29,7 @@ import time
 
 import duckdb
 
+from interaction_pipeline.destinations.account import url_account
 from interaction_pipeline.destinations.base import BatchResult, Confirmed, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
@@ -64,6 +65,7 @@ class BrazeDestination:
         self, base_url: str, api_key: str, *, timeout: float = 30.0, policy: RetryPolicy | None = None
     ) -> None:
         self.endpoint = base_url.rstrip("/")
+        self.account = url_account(base_url)
         self.http = HttpSender(
             self.endpoint, {"Authorization": f"Bearer {api_key}"}, timeout=timeout, policy=policy
         )
@@ -164,3 +166,6 @@ class BrazeDestination:
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
         return False
+
+    def remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> tuple[None, None]:
+        return None, None  # members are kept per user, not in a list of ours

@@ -12,6 +12,7 @@ from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget, find_audience
 from interaction_pipeline.partners import IncompleteCredentials
+from interaction_pipeline.warehouse.access import open_warehouse
 
 MANIFEST_OPTION = click.option(
     "--manifest",
@@ -28,10 +29,7 @@ def connect(*, read_only: bool = True) -> duckdb.DuckDBPyConnection:
     path = settings.paths().warehouse
     if not path.exists():
         raise click.ClickException(f"no warehouse at {path}: build the audiences first")
-    try:
-        return duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        raise click.ClickException(f"the warehouse is busy (a run writes it); retry: {error}") from error
+    return open_warehouse(path, read_only=read_only)
 
 
 def client(destination: str) -> tuple[Destination, bool]:

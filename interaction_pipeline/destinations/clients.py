@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interaction_pipeline import partners, settings
+from interaction_pipeline.destinations.account import in_sandbox
 from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.braze import BrazeDestination
 from interaction_pipeline.destinations.file import FileDestination
@@ -29,7 +30,10 @@ CLIENTS = {
 
 def client_for(endpoint: partners.Endpoint) -> Destination:
     # Each client takes the base URL and then the credentials under the names `partners` gives them.
-    return CLIENTS[endpoint.vendor](endpoint.url, **endpoint.credentials)
+    client = CLIENTS[endpoint.vendor](endpoint.url, **endpoint.credentials)
+    if endpoint.uses_sandbox:
+        client.account = in_sandbox(client.account, endpoint.url)
+    return client
 
 
 def configured_destination(name: str, env: partners.Env = settings.env) -> tuple[Destination, bool]:

@@ -1,8 +1,9 @@
-"""`interaction-pipeline audiences list | preview | sync | retire`.
+"""`interaction-pipeline audiences list | preview | history | sync | retire`.
 
 `preview` is a dry run: it diffs the audience against what each destination has confirmed and shows the adds,
 the removes, the guards and a sample of the exact (hashed) rows that would be sent, without sending anything
-or writing the warehouse (it opens it read-only). `sync` and `retire` live in `sync_commands.py`.
+or writing the warehouse (it opens it read-only). `sync` and `retire` live in `sync_commands.py`, `history` in
+`history_command.py`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from interaction_pipeline.destinations.cli_support import (
     connect,
     reasons_text,
 )
+from interaction_pipeline.destinations.history_command import history
 from interaction_pipeline.destinations.retire import orphans
+from interaction_pipeline.destinations.spec import state_key
 from interaction_pipeline.destinations.sync_commands import retire, sync
 
 
@@ -42,6 +45,7 @@ def audiences() -> None:
 
 audiences.add_command(sync)
 audiences.add_command(retire)
+audiences.add_command(history)
 
 
 @audiences.command("list")
@@ -54,6 +58,7 @@ def list_audiences(manifest: str | None) -> None:
         click.echo("no audience models in the dbt manifest (run dbt parse or dbt build first)")
     table = Table("audience", "purpose", "members", "destination", "confirmed", "last sync")
     path = settings.paths().warehouse
+    accounts = {name: client(name)[0].account for name in {t.destination for t in plan.targets}}
     with connect() if path.exists() else duckdb.connect() as conn:
         orphaned = orphans(conn, plan)
         for target in plan.targets:
@@ -63,7 +68,7 @@ def list_audiences(manifest: str | None) -> None:
                 conn,
                 "select count(*) from pipeline.audience_membership "
                 "where audience = ? and destination = ? and status = 'confirmed'",
-                [spec.name, target.destination],
+                [spec.name, state_key(target.destination, accounts[target.destination])],
             )
             last = None
             try:
@@ -89,9 +94,13 @@ def list_audiences(manifest: str | None) -> None:
     if orphaned:
         console.print("[bold]No longer in the models[/bold] (the destination still holds these members):")
         for orphan in orphaned:
+            where = f" at {orphan.account}" if orphan.account else ""
+            command = (
+                f"interaction-pipeline audiences retire {orphan.audience} --destination {orphan.destination}"
+            )
             console.print(
-                f"  {orphan.audience} → {orphan.destination}: {orphan.confirmed} confirmed; empty it with "
-                f"interaction-pipeline audiences retire {orphan.audience} --destination {orphan.destination}",
+                f"  {orphan.audience} → {orphan.destination}{where}: {orphan.confirmed} confirmed; empty it "
+                f"with {command}",
                 soft_wrap=True,
             )
 
@@ -129,6 +138,8 @@ def preview(name: str, destination: str | None, sample: int, as_json: bool, mani
             f"remove {outcome.to_remove}; {outcome.suppressed} suppressed, {outcome.unmatched} unmatched"
             + (f" ({reasons_text(outcome.unmatched_reasons)})" if outcome.unmatched else "")
         )
+        for note in outcome.notes:
+            console.print(f"  {note}", soft_wrap=True)
         console.print(f"  [red]blocked:[/red] {outcome.blocked}" if outcome.blocked else "  guards: passed")
         for label, rows in (("add", outcome.sample_adds), ("remove", outcome.sample_removes)):
             for row in rows:
@@ -150,6 +161,8 @@ def _as_dict(target, outcome, sandbox: bool) -> dict:
         "unmatched_reasons": outcome.unmatched_reasons,
         "blocked": outcome.blocked,
         "guards": outcome.guards,
+        "account": outcome.account,
+        "notes": outcome.notes,
         "sample_adds": outcome.sample_adds,
         "sample_removes": outcome.sample_removes,
     }

@@ -96,7 +96,7 @@ def stage_audience(conn: duckdb.DuckDBPyConnection, spec: AudienceSpec, salt: st
 def stage_diff(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> DiffCounts:
     """`_state`, `_entering` and `_exiting` between `_aud` and what ``target`` confirmed."""
     membership = membership_source(conn)
-    params = [target.audience.name, target.destination]
+    params = [target.audience.name, target.state_key]
     # Payloads stay in the membership table: only the few rows that change need theirs.
     conn.execute(
         f"""

@@ -11,6 +11,7 @@ check it still holds what it confirmed (`verify.py`), and re-sends everyone when
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -18,6 +19,7 @@ import duckdb
 import orjson
 
 from interaction_pipeline.destinations import diff, guards, outgoing, verify
+from interaction_pipeline.destinations.account import new_account_note
 from interaction_pipeline.destinations.base import DeliveryError, Destination, RemoteListMissing
 from interaction_pipeline.destinations.batches import BatchSender
 from interaction_pipeline.destinations.outcome import SyncOutcome
@@ -33,7 +35,7 @@ RENEWAL_MARGIN_DAYS = 30
 
 
 def _record_invalid_and_refreshed(run: BatchSender) -> None:
-    conn, name, dest = run.conn, run.target.audience.name, run.target.destination
+    conn, name, dest = run.conn, run.target.audience.name, run.target.state_key
     conn.execute(
         f"""
         insert or replace into {MEMBERSHIP_TABLE} ({MEMBERSHIP_COLUMNS})
@@ -163,17 +165,21 @@ def sync_target(
 ) -> SyncOutcome:
     """Sync ``target``. ``verify_remote``: check the destination still holds what it confirmed (None: when
     the last check is older than an hour); ``full_refresh``: send every member again."""
+    target = replace(target, account=destination.account)
     name = target.audience.name
     outcome = SyncOutcome(name, target.destination, uuid.uuid4().hex, destination.endpoint, dry_run)
+    outcome.account = destination.account
+    outcome.notes += filter(None, [new_account_note(conn, target)])
     log = SyncLog(conn, outcome.sync_id, name, target.destination, enabled=not dry_run)
     if not dry_run:
         sync_state.ensure_sync_tables(conn)
         sync_state.record_target(
-            conn, name, target.destination, target.audience.purpose, target.audience.identifiers,
+            conn, name, target.state_key, target.audience.purpose, target.audience.identifiers,
             target.options, verified=False,
         )  # fmt: skip
     counts = _apply_guards(conn, target, outcome, suppressions or [], allow_large_removal)
     if outcome.blocked and not dry_run:  # a preview still shows what the sync would change
+        outcome.remote_id, outcome.remote_url = destination.remote_list(conn, target)
         log.write("sync", "blocked", reason=outcome.blocked, detail=outcome.metadata())
         return outcome
 
@@ -187,9 +193,10 @@ def sync_target(
             checked, outcome.drift = verify.lost_membership(conn, target, destination, log)
         outcome.full_refresh = full_refresh or outcome.drift is not None
         _stage_outgoing(run)
+        outcome.sample_adds = _samples(conn, "_adds", sample_size)
+        outcome.sample_removes = _samples(conn, "_removes", sample_size)
         if dry_run:
-            outcome.sample_adds = _samples(conn, "_adds", sample_size)
-            outcome.sample_removes = _samples(conn, "_removes", sample_size)
+            outcome.remote_id, outcome.remote_url = destination.remote_list(conn, target)
             return outcome
         log.rows_from(
             "select member_key, unmatched as reason from _outgoing where payload = 'null'", "invalid", "add"
@@ -203,7 +210,7 @@ def sync_target(
         conn.execute("create or replace temp table _rejected (member_key varchar)")
         delivered = _deliver(run, outcome.full_refresh)
     except RemoteListMissing as error:
-        sync_state.forget_destination(conn, name, target.destination)
+        sync_state.forget_destination(conn, name, target.state_key)
         reason = f"{error.reason}; its confirmed state was cleared and everyone is sent to a new list"
         log.write("sync", "failed", reason=reason, detail=outcome.metadata())
         if healing:
@@ -213,10 +220,11 @@ def sync_target(
             sample_size=sample_size, healing=True,
         )  # fmt: skip
     outcome.requests = destination.request_count() - requests_before
+    outcome.remote_id, outcome.remote_url = destination.remote_list(conn, target)
     if not delivered:
         return outcome
     _record_invalid_and_refreshed(run)
     if outcome.failed == 0 and (checked or outcome.full_refresh or counts.confirmed == 0):
-        sync_state.mark_verified(conn, name, target.destination)
+        sync_state.mark_verified(conn, name, target.state_key)
     log.write("sync", "completed" if outcome.failed == 0 else "partial", detail=outcome.metadata())
     return outcome

@@ -34,6 +34,7 @@ class FileDestination:
     def __init__(self, folder: Path | None = None) -> None:
         self.root = folder or settings.paths().exports / "audiences"
         self.endpoint = str(self.root)
+        self.account = str(self.root)
         self.conn: duckdb.DuckDBPyConnection | None = None
         self.run_folder: Path | None = None
         self.format = "csv"
@@ -79,3 +80,7 @@ class FileDestination:
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
         return False
+
+    def remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> tuple[str, str]:
+        folder = self.root / target.audience.name
+        return str(folder), folder.as_uri()

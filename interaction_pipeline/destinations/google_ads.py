@@ -1,5 +1,9 @@
 """Google Ads Customer Match through offline user data jobs.
 
+Authenticated as Google's client libraries are (`google_ads_auth.py`): a developer token, an access token
+fetched with the OAuth client's refresh token and renewed before it expires, and, for a customer reached
+through a manager account, that manager's id as `login-customer-id`.
+
 https://developers.google.com/google-ads/api/docs/remarketing/audience-segments/customer-match/get-started
 
 A change is one job per action: create the job for the user list (with the consent declared in the audience's
@@ -24,6 +28,7 @@ from typing import Any
 
 import duckdb
 
+from interaction_pipeline.destinations.account import saved_remote_id, url_account
 from interaction_pipeline.destinations.base import (
     BatchResult,
     Confirmed,
@@ -40,7 +45,7 @@ from interaction_pipeline.destinations.google_ads_api import (
     user_list_query,
     user_list_sizes,
 )
-from interaction_pipeline.destinations.http import HttpSender
+from interaction_pipeline.destinations.google_ads_auth import AccessTokens, GoogleAdsSession
 from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
@@ -49,6 +54,7 @@ from interaction_pipeline.warehouse.sync_state import utc_now
 
 IDENTIFIERS_PER_CALL = 10_000
 MAX_MEMBERSHIP_LIFE_SPAN = 540
+AUDIENCE_MANAGER = "https://ads.google.com/aw/audiences/management"
 
 
 class GoogleAdsDestination:
@@ -60,8 +66,12 @@ class GoogleAdsDestination:
         self,
         base_url: str,
         developer_token: str,
-        access_token: str,
         customer_id: str,
+        client_id: str,
+        client_secret: str,
+        refresh_token: str,
+        token_url: str,
+        login_customer_id: str | None = None,
         api_version: str = "v22",
         *,
         timeout: float = 60.0,
@@ -72,9 +82,14 @@ class GoogleAdsDestination:
         empty_check_after: timedelta = timedelta(hours=48),
     ) -> None:
         self.customer_id = customer_id.replace("-", "")
+        self.account = f"{url_account(base_url)}/customers/{self.customer_id}"
         self.endpoint = f"{base_url.rstrip('/')}/{api_version}"
-        headers = {"developer-token": developer_token, "Authorization": f"Bearer {access_token}"}
-        self.http = HttpSender(self.endpoint, headers, timeout=timeout, policy=policy)
+        self.tokens = AccessTokens(
+            token_url, client_id, client_secret, refresh_token, timeout=timeout, policy=policy
+        )
+        self.api = GoogleAdsSession(
+            self.endpoint, developer_token, login_customer_id, self.tokens, timeout=timeout, policy=policy
+        )
         self.poll_seconds = poll_seconds
         self.job_wait_seconds = job_wait_seconds
         self.empty_check_min_members = empty_check_min_members
@@ -90,11 +105,10 @@ class GoogleAdsDestination:
         return max(1, per_call // per_user)
 
     def request_count(self) -> int:
-        return self.http.requests
+        return self.api.requests
 
     def _call(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-        response, retries = self.http.call("POST", path, json=body, retry_if=concurrent_modification)
-        return (response.json() if response.content else {}), retries
+        return self.api.call(path, body, retry_if=concurrent_modification)
 
     def _create_job(self, path: str, body: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
         try:
@@ -123,7 +137,7 @@ class GoogleAdsDestination:
         if options.get("user_list_id"):
             self.user_list = f"customers/{self.customer_id}/userLists/{options['user_list_id']}"
             return
-        self.user_list = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        self.user_list = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if self.user_list or dry_run:
             return
         answer, _ = self._call(
@@ -142,7 +156,17 @@ class GoogleAdsDestination:
             },
         )
         self.user_list = answer["results"][0]["resourceName"]
-        sync_state.save_remote_list_id(conn, target.audience.name, self.name, self.user_list)
+        sync_state.save_remote_list_id(conn, target.audience.name, target.state_key, self.user_list)
+
+    def remote_list(
+        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
+    ) -> tuple[str | None, str | None]:
+        # Google Ads has no link to one list that the API can build (its pages take an internal account id):
+        # the Audience manager lists it, with the id at the end of the resource name as its "List ID".
+        given = target.options.get("user_list_id")
+        configured = f"customers/{self.customer_id}/userLists/{given}" if given else None
+        user_list = self.user_list or configured or saved_remote_id(conn, target)
+        return user_list, AUDIENCE_MANAGER if user_list else None
 
     def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
         rows = self._search(user_list_query(self.user_list))
@@ -157,7 +181,7 @@ class GoogleAdsDestination:
         return None
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
-        created = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        created = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if not created or target.options.get("user_list_id"):
             return False
         try:

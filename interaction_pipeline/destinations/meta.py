@@ -22,6 +22,7 @@ import duckdb
 import orjson
 import requests
 
+from interaction_pipeline.destinations.account import saved_remote_id, url_account
 from interaction_pipeline.destinations.base import (
     BatchResult,
     Confirmed,
@@ -37,6 +38,7 @@ from interaction_pipeline.warehouse import sync_state
 from interaction_pipeline.warehouse.sync_state import utc_now
 
 MAX_ROWS_PER_REQUEST = 10_000
+ADS_MANAGER_AUDIENCES = "https://adsmanager.facebook.com/adsmanager/audiences"
 AUDIENCE_FIELDS = "approximate_count_lower_bound,approximate_count_upper_bound,operation_status"
 # Graph error codes that are throttling or transient even when the HTTP status is 400.
 TRANSIENT_CODES = {1, 2, 4, 17, 341, 80003}
@@ -78,6 +80,7 @@ class MetaDestination:
         self.empty_check_min_members = empty_check_min_members
         self.empty_check_after = empty_check_after
         self.ad_account_id = ad_account_id if ad_account_id.startswith("act_") else f"act_{ad_account_id}"
+        self.account = f"{url_account(base_url)}/{self.ad_account_id}"
         self.http = HttpSender(
             self.endpoint, {"Authorization": f"Bearer {access_token}"}, timeout=timeout, policy=policy
         )
@@ -96,7 +99,7 @@ class MetaDestination:
         self.schema = meta_schema(target.audience.identifiers)
         name = target.audience.name
         self.audience_id = target.options.get("audience_id") or sync_state.remote_list_id(
-            conn, name, self.name
+            conn, name, target.state_key
         )
         if self.audience_id or dry_run:
             return
@@ -112,7 +115,16 @@ class MetaDestination:
             retry_if=_transient,
         )
         self.audience_id = str(response.json()["id"])
-        sync_state.save_remote_list_id(conn, name, self.name, self.audience_id)
+        sync_state.save_remote_list_id(conn, name, target.state_key, self.audience_id)
+
+    def remote_list(
+        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
+    ) -> tuple[str | None, str | None]:
+        audience_id = self.audience_id or target.options.get("audience_id") or saved_remote_id(conn, target)
+        if not audience_id:
+            return None, None
+        account = self.ad_account_id.removeprefix("act_")
+        return str(audience_id), f"{ADS_MANAGER_AUDIENCES}?act={account}&ids={audience_id}"
 
     def open(self, action: str, total_rows: int, total_batches: int) -> None:
         # A session ties the batches of one change together; replace always runs in one.
@@ -189,7 +201,7 @@ class MetaDestination:
         return None
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
-        created = sync_state.remote_list_id(conn, target.audience.name, self.name)
+        created = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if not created or target.options.get("audience_id"):
             return False
         try:

@@ -36,7 +36,15 @@ SURROUNDING_BLANKS = re.compile(r"^[\s\0\u200b-\u200d\u2060\ufeff]+|[\s\0\u200b-
 
 
 class InvalidIdentifier(ValueError):
-    """An identifier that cannot be normalized; the message is the reason shown in the sync log."""
+    """An identifier that cannot be normalized; the message is the reason shown in the sync log.
+
+    The message never quotes the value: the sync log is kept for long and read by many, and the member's
+    key leads to the value in the audience table for whoever may see it.
+    """
+
+
+def _described(kind: str, value: str) -> str:
+    return f"{kind} of {len(value)} characters"
 
 
 def trim(value: str) -> str:
@@ -72,7 +80,7 @@ def normalize_email(value: str, *, gmail_dots: bool = False) -> str:
     if is_sha256_hex(email):
         return email
     if not EMAIL_SHAPE.match(email):
-        raise InvalidIdentifier(f"email {value!r} is not an email address")
+        raise InvalidIdentifier(f"{_described('email', value)} is not an email address")
     local, domain = email.rsplit("@", 1)
     if gmail_dots and domain in GMAIL_DOMAINS:
         local = local.replace(".", "")
@@ -88,11 +96,13 @@ def parse_phone(value: str, region: str | None = None) -> phonenumbers.PhoneNumb
     try:
         number = phonenumbers.parse(text, region)
     except phonenumbers.NumberParseException as error:
-        raise InvalidIdentifier(f"phone {value!r} does not parse: {error}") from error
+        raise InvalidIdentifier(f"{_described('phone', value)} does not parse: {error}") from error
     # Checking the region the number was read in first is the common case and much cheaper than
     # is_valid_number, which searches every region sharing the country code (25 for +1).
     if not (phonenumbers.is_valid_number_for_region(number, region) or phonenumbers.is_valid_number(number)):
-        raise InvalidIdentifier(f"phone {value!r} is not a valid number (read in region {region})")
+        raise InvalidIdentifier(
+            f"{_described('phone', value)} is not a valid number (read in region {region})"
+        )
     return number
 
 
@@ -117,7 +127,7 @@ def normalize_name(value: str) -> str:
     text = unicodedata.normalize("NFC", trim(value).lower())
     name = "".join(ch for ch in text if ch.isalpha())
     if not name:
-        raise InvalidIdentifier(f"name {value!r} has no letters")
+        raise InvalidIdentifier(f"{_described('name', value)} has no letters")
     return name
 
 

@@ -27,6 +27,9 @@ class SyncOutcome:
     sync_id: str
     endpoint: str
     dry_run: bool
+    account: str = ""  # where the destination keeps the list: endpoint and account (`account.py`)
+    remote_id: str | None = None  # the destination's id of the list (Meta audience, Google user list)
+    remote_url: str | None = None  # the list in the vendor's UI
     members: int = 0  # members sent to this destination: the audience minus suppressed members
     confirmed_before: int = 0
     to_add: int = 0
@@ -54,6 +57,9 @@ class SyncOutcome:
     def metadata(self) -> dict[str, Any]:
         result: dict[str, Any] = {key: getattr(self, key) for key in FIGURES}
         result["unmatched_reasons"] = dict(self.unmatched_reasons)
+        result["account"] = self.account
+        if self.remote_id:
+            result["remote_id"] = self.remote_id
         if self.full_refresh:
             result["full_refresh"] = True
         if self.drift:

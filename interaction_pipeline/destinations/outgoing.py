@@ -21,6 +21,7 @@ import orjson
 from interaction_pipeline.destinations.diff import membership_source
 from interaction_pipeline.destinations.payloads import BUILDERS, IDENTIFIER_COLUMNS, unmatched_reason
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.privacy import masked_text
 
 
 def _write_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget, path: Path) -> None:
@@ -41,7 +42,8 @@ def _write_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget, path: P
                 line = {
                     "k": row[0],
                     "p": orjson.dumps(payload).decode(),
-                    "w": "; ".join(problems),
+                    # Problems become sync-log reasons: masked, should a message ever quote a value.
+                    "w": masked_text("; ".join(problems)),
                     "u": unmatched,
                 }
                 lines.append(orjson.dumps(line))
@@ -85,7 +87,7 @@ def stage_renewals(
         from {membership_source(conn)} m join _aud a using (member_key, fingerprint)
         where m.audience = ? and m.destination = ? and m.status = 'confirmed' and {due}
         """,
-        [target.audience.name, target.destination, *([uploaded_before] if uploaded_before else [])],
+        [target.audience.name, target.state_key, *([uploaded_before] if uploaded_before else [])],
     )
     return conn.execute("select count(*) from _renewing").fetchall()[0][0]
 
@@ -141,6 +143,6 @@ def unmatched_counts(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> dic
         )
         group by reason order by reason
         """,
-        [target.audience.name, target.destination],
+        [target.audience.name, target.state_key],
     ).fetchall()
     return dict(rows)

@@ -35,7 +35,7 @@ def _stage_everyone(run: BatchSender) -> int:
             select member_key, fingerprint, payload, is_change from _adds
         )
         """,
-        [run.target.audience.name, run.target.destination],
+        [run.target.audience.name, run.target.state_key],
     )
     return run.conn.execute("select count(*) from _everyone").fetchall()[0][0]
 
@@ -43,7 +43,7 @@ def _stage_everyone(run: BatchSender) -> int:
 def _replace(run: BatchSender) -> int:
     """One replace session; the destination deletes its old members when it starts, so a failed batch
     leaves an unknown subset: the confirmed state is cleared and the next run sends everyone again."""
-    conn, params = run.conn, [run.target.audience.name, run.target.destination]
+    conn, params = run.conn, [run.target.audience.name, run.target.state_key]
     run.destination.confirms_on_close = True  # a replace counts only when the whole session went through
     try:
         sent, failed = run.send_all("replace", "_everyone")

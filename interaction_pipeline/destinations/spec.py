@@ -43,6 +43,14 @@ class SyncTarget:
     audience: AudienceSpec
     destination: str
     options: dict[str, Any]
+    # Where the destination keeps its lists (`Destination.account`: endpoint and account, never a secret); set
+    # by the engine from the client it syncs with.
+    account: str = ""
+
+    @property
+    def state_key(self) -> str:
+        """What the sync state of this target is kept under (see `warehouse.sync_state`)."""
+        return state_key(self.destination, self.account)
 
     @property
     def platform_minimum(self) -> int:
@@ -62,6 +70,18 @@ class SyncTarget:
     @property
     def key(self) -> str:
         return f"{self.audience.name}__{self.destination}"
+
+
+def state_key(destination: str, account: str) -> str:
+    """``meta@graph.facebook.com/act_123``: what a destination confirmed holds for that account only, so
+    pointing it at another account (the sandbox, then a real one) starts from nothing confirmed."""
+    return f"{destination}@{account}" if account else destination
+
+
+def destination_of(key: str) -> tuple[str, str]:
+    """(destination, account) of a state key; the account is empty for state kept before accounts were."""
+    destination, _, account = key.partition("@")
+    return destination, account
 
 
 def audience_name(model: str) -> str:

@@ -97,12 +97,19 @@ def retire(name: str, destination: str | None, yes: bool, manifest: str | None) 
                 f"the warehouse holds no sync state for {name}{' → ' + destination if destination else ''}"
             )
         for orphan in found:
+            remote = client(orphan.destination)[0]
+            if orphan.account and orphan.account != remote.account:
+                # Only a client of that account can reach its list; its state waits until one is configured.
+                click.echo(
+                    f"{name} → {orphan.destination} at {orphan.account}: {orphan.confirmed} confirmed there, "
+                    f"but {orphan.destination} points at {remote.account}; point it at that account to "
+                    "retire them"
+                )
+                continue
             prompt = f"Remove all {orphan.confirmed} members of {name} from {orphan.destination}?"
             if not yes and not click.confirm(prompt):
                 continue
-            outcome = retire(
-                conn, retired_target(conn, name, orphan.destination), client(orphan.destination)[0]
-            )
+            outcome = retire(conn, retired_target(conn, orphan), remote)
             state = "retired" if outcome.failed == 0 else f"{outcome.failed} could not be removed; run again"
             click.echo(f"{name} → {orphan.destination}: removed {outcome.removed}, {state}")
             if outcome.failed:

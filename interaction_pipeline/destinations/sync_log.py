@@ -1,4 +1,8 @@
-"""Writes to `pipeline.audience_sync_log` for one sync run."""
+"""Writes to `pipeline.audience_sync_log` for one sync run.
+
+Reasons often quote a destination's answer, which may echo what it was sent: emails and phone numbers in
+them are masked before they are kept (:mod:`interaction_pipeline.privacy`).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from typing import Any
 import duckdb
 import orjson
 
+from interaction_pipeline.privacy import masked_text
 from interaction_pipeline.warehouse.sync_state import SYNC_LOG_TABLE, utc_now
 
 
@@ -46,8 +51,9 @@ class SyncLog:
                 batch_seq,
                 rows,
                 member_key,
-                reason,
-                orjson.dumps(detail).decode() if detail is not None else None,
+                masked_text(reason) if reason is not None else None,
+                # The detail is counts and notes keyed by the product's own names: only its text is masked.
+                masked_text(orjson.dumps(detail).decode()) if detail is not None else None,
             ],
         )
 

@@ -25,7 +25,7 @@ SAMPLE_SIZE = 5
 
 
 def confirmed_state(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> Confirmed:
-    params = [target.audience.name, target.destination]
+    params = [target.audience.name, target.state_key]
     count, last = conn.execute(
         f"select count(*), max(confirmed_at) from {MEMBERSHIP_TABLE} "
         "where audience = ? and destination = ? and status = 'confirmed'",
@@ -40,7 +40,7 @@ def confirmed_state(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> Conf
 
 
 def due(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
-    verified = sync_state.recorded_target(conn, target.audience.name, target.destination).get("verified_at")
+    verified = sync_state.recorded_target(conn, target.audience.name, target.state_key).get("verified_at")
     return verified is None or utc_now() - verified >= VERIFY_EVERY
 
 

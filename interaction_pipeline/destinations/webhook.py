@@ -6,31 +6,41 @@ https://www.twilio.com/docs/segment/engage/using-engage-data
 Each member who enters gets an `identify` with the trait `<audience>: true` and a `track` "Audience Entered";
 each member who leaves gets the trait set to false and "Audience Exited". Properties carry `audience_key`,
 `context.personas` names the computation, and `integrations` routes to this destination only. Messages go in
-Segment batch bodies (`{"batch": [...]}`, 100 members per request), each body signed:
-`X-Signature: sha256=<hex HMAC-SHA256 of the raw body with AUDIENCE_WEBHOOK_SECRET>`. Message ids are stable
-within a run, so a receiver can drop the duplicates a retried request may produce.
+Segment batch bodies (`{"batch": [...]}`, 100 members per request), each signed as Stripe signs its webhooks:
+`X-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<raw body>" with AUDIENCE_WEBHOOK_SECRET>`. The
+time is signed with the body, so a receiver that refuses signatures older than a few minutes cannot be fed a
+captured request later. Message ids are stable within a run, so a receiver can drop the duplicates a retried
+request may produce.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 import uuid
 from datetime import UTC, datetime
 
 import duckdb
 import orjson
 
+from interaction_pipeline.destinations.account import url_account
 from interaction_pipeline.destinations.base import BatchResult, Confirmed, DeliveryError, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 
 MEMBERS_PER_REQUEST = 100
+# A retried request keeps its signature: the waits between attempts stay well inside a receiver's tolerance
+# (five minutes in docs/activation.md), however long the receiver asks to wait.
+LONGEST_RETRY_WAIT = 60.0
 
 
-def sign(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, secret: str, timestamp: int | None = None) -> str:
+    """``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``."""
+    signed_at = int(time.time()) if timestamp is None else timestamp
+    digest = hmac.new(secret.encode(), f"{signed_at}.".encode() + body, hashlib.sha256).hexdigest()
+    return f"t={signed_at},v1={digest}"
 
 
 class WebhookDestination:
@@ -43,7 +53,9 @@ class WebhookDestination:
         self, url: str, secret: str, *, timeout: float = 30.0, policy: RetryPolicy | None = None
     ) -> None:
         self.endpoint = url
+        self.account = url_account(url)
         self.secret = secret
+        policy = policy or RetryPolicy(longest_wait=LONGEST_RETRY_WAIT)
         self.http = HttpSender(url, {"Content-Type": "application/json"}, timeout=timeout, policy=policy)
         self.audience = ""
         self.run_nonce = ""
@@ -118,9 +130,10 @@ class WebhookDestination:
     NOT_REPORTED = frozenset({404, 405, 501})
 
     def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
-        """A receiver may answer `GET <url>?audience=<name>` (signed with the HMAC of the audience name) with
-        `{"members": <count>}`, the members it holds: a count that differs from what was confirmed means it
-        lost its data, and everyone is sent again. A receiver that answers 404 or 405 is not checked."""
+        """A receiver may answer `GET <url>?audience=<name>` (signed as a post is, the name standing for the
+        body) with `{"members": <count>}`, the members it holds: a count that differs from what was confirmed
+        means it lost its data, and everyone is sent again. A receiver that answers 404 or 405 is not
+        checked."""
         name = target.audience.name
         signature = sign(name.encode(), self.secret)
         try:
@@ -141,3 +154,6 @@ class WebhookDestination:
 
     def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
         return False
+
+    def remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> tuple[None, None]:
+        return None, None  # members are kept per user, not in a list of ours

@@ -6,6 +6,9 @@ from pathlib import Path
 
 import duckdb
 
+from interaction_pipeline.destinations.history import sync_runs
+from interaction_pipeline.warehouse.access import open_warehouse
+
 SYNC_LOG_ROWS = 50
 
 
@@ -13,7 +16,7 @@ def connect(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
     """A read-only connection (safe while Dagster is idle), or None when there is no warehouse yet."""
     if not warehouse.exists():
         return None
-    return duckdb.connect(str(warehouse), read_only=True)
+    return open_warehouse(warehouse, read_only=True)
 
 
 def tables_in(connection, schema: str) -> list[str]:
@@ -42,15 +45,37 @@ def audience_sizes(connection) -> list[tuple[str, int]]:
     ]
 
 
+SYNC_RUN_COLUMNS = [
+    "when (UTC)",
+    "audience",
+    "destination",
+    "account",
+    "status",
+    "members",
+    "added",
+    "removed",
+    "failed",
+    "unmatched",
+    "reason",
+]
+
+
 def sync_history(connection, limit: int = SYNC_LOG_ROWS) -> tuple[list[str], list[tuple]]:
-    """The newest rows of the audience sync log, with their column names."""
-    if "audience_sync_log" not in tables_in(connection, "pipeline"):
-        return [], []
-    cursor = connection.execute(f"select * from pipeline.audience_sync_log limit {limit}")
-    columns = [column[0] for column in cursor.description]
-    order = next((c for c in ("synced_at", "sent_at", "created_at", "logged_at") if c in columns), None)
-    if order:
-        cursor = connection.execute(
-            f"select * from pipeline.audience_sync_log order by {order} desc limit {limit}"
+    """The newest audience sync runs, one row each, with their column names."""
+    rows = [
+        (
+            f"{run.logged_at:%Y-%m-%d %H:%M}",
+            run.audience,
+            run.destination,
+            run.account or "",
+            run.status,
+            run.members,
+            run.added,
+            run.removed,
+            run.failed,
+            run.unmatched,
+            run.reason or "",
         )
-    return columns, cursor.fetchall()
+        for run in sync_runs(connection, limit=limit)
+    ]
+    return SYNC_RUN_COLUMNS, rows

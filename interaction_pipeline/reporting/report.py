@@ -21,6 +21,7 @@ table { border-collapse: collapse; font-size: .85rem; margin-top: .6rem; }
 th, td { padding: .3rem .6rem; border-bottom: 1px solid #f3f4f6; text-align: right; }
 th:first-child, td:first-child, th:nth-child(2), td:nth-child(2) { text-align: left; }
 th { background: #f9fafb; } .muted { color: #6b7280; } img { max-width: 100%; }
+td.text { text-align: left; max-width: 28rem; overflow-wrap: anywhere; }
 """
 HEADINGS = {  # warehouse column -> what a marketer reads
     "source_name": "source",
@@ -37,17 +38,19 @@ def _cell(value) -> str:
     if isinstance(value, Decimal):
         value = float(value)
     if isinstance(value, float):
-        return f"{value:.1%}" if 0 <= value <= 1 else f"{value:,.2f}"
+        return f"<td>{value:.1%}</td>" if 0 <= value <= 1 else f"<td>{value:,.2f}</td>"
     if isinstance(value, int):
-        return f"{value:,}"
-    return escape("" if value is None else str(value))
+        return f"<td>{value:,}</td>"
+    if isinstance(value, str) and len(value) > 40:  # a reason or an account: wraps instead of running off
+        return f"<td class='text'>{escape(value)}</td>"
+    return f"<td>{escape('' if value is None else str(value))}</td>"
 
 
 def html_table(columns: list[str], rows: list[tuple]) -> str:
     if not rows:
         return "<p class='muted'>nothing yet</p>"
     head = "".join(f"<th>{escape(HEADINGS.get(column, column))}</th>" for column in columns)
-    body = "".join("<tr>" + "".join(f"<td>{_cell(v)}</td>" for v in row) + "</tr>" for row in rows)
+    body = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>" for row in rows)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -78,6 +81,8 @@ def render(connection, warehouse: Path) -> str:
         "<h2>Audiences</h2>",
         html_table(["audience", "members"], queries.audience_sizes(connection)),
         "<h2>Audience sync history</h2>",
+        "<p class='muted'>One row per sync run, newest first (the detail of each is in "
+        "pipeline.audience_sync_log).</p>",
         html_table(log_columns, log_rows),
         "<h2>Events by source</h2>",
         html_table(["source", "kind", "messages", "distinct ids", "first day", "last day"], sources),

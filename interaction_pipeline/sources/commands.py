@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import click
-import duckdb
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from interaction_pipeline import settings
+from interaction_pipeline.sources.endpoints import unreachable_sandbox
 from interaction_pipeline.sources.report import SyncReport
 from interaction_pipeline.sources.sync import SyncOutcome, parse_targets, sync_targets
+from interaction_pipeline.warehouse.access import open_warehouse
 
 
 @click.command()
@@ -28,13 +29,20 @@ def sync(name: str | None) -> None:
     warehouse = settings.paths().warehouse
     warehouse.parent.mkdir(parents=True, exist_ok=True)
     console = Console()
+    without_sandbox = unreachable_sandbox({source for source, _ in targets})
+    if without_sandbox:
+        sources, message = without_sandbox
+        targets = [target for target in targets if target[0] not in sources]
+        if not targets:
+            raise click.ClickException(message)
+        console.print(f"[red]{message}[/red]", highlight=False)
     columns = (
         SpinnerColumn(),
         TextColumn("{task.description:<28}"),
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
     )
-    with duckdb.connect(str(warehouse)) as conn, Progress(*columns, console=console) as progress:
+    with open_warehouse(warehouse) as conn, Progress(*columns, console=console) as progress:
         tasks = {
             target: progress.add_task("/".join(target), total=None, status="waiting") for target in targets
         }
@@ -51,10 +59,14 @@ def sync(name: str | None) -> None:
             status = "[red]failed[/red]" if outcome.error else f"[green]{_summary(outcome.report)}[/green]"
             progress.update(task, status=status, total=1, completed=1)
     console.print(_table(outcomes))
-    failures = [outcome for outcome in outcomes if outcome.error]
-    for outcome in failures:
-        console.print(f"[red]{outcome.source}/{outcome.collection}:[/red] {outcome.error}", highlight=False)
-    if failures:
+    # A source that cannot authenticate fails every collection the same way: its reason is said once.
+    failed: dict[str, list[str]] = {}
+    for outcome in outcomes:
+        if outcome.error:
+            failed.setdefault(outcome.error, []).append(f"{outcome.source}/{outcome.collection}")
+    for error, names in failed.items():
+        console.print(f"[red]{', '.join(names)}:[/red] {error}", highlight=False)
+    if failed or without_sandbox:
         raise SystemExit(1)
 
 

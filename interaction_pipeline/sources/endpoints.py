@@ -39,6 +39,35 @@ def build_client(endpoint: partners.Endpoint, http_settings: HttpSettings | None
     )
 
 
+def unreachable_sandbox(sources: set[str], env: partners.Env = settings.env) -> tuple[set[str], str] | None:
+    """The sources that would sync from a sandbox that is not answering, and one line saying so and what to
+    do; None when the sandbox answers or no source uses it."""
+    sandboxed = []
+    for source in (name for name in RESOLVERS if name in sources):
+        try:
+            if configured_endpoint(source, env).uses_sandbox:
+                sandboxed.append(source)
+        except SourceAuthError:
+            continue  # half-configured credentials: the sync itself says which are missing
+    if not sandboxed or _sandbox_answers(env):
+        return None
+    hints = "; ".join(CREDENTIAL_HINTS[source] for source in sandboxed)
+    they = "they sync" if len(sandboxed) > 1 else "it syncs"
+    return set(sandboxed), (
+        f"{', '.join(sandboxed)}: no credentials are set, so {they} from the sandbox at "
+        f"{partners.sandbox_url(env)}, which is not answering; start it with `interaction-pipeline sandbox`, "
+        f"set {partners.SANDBOX_URL_VARIABLE}, or set the credentials ({hints})"
+    )
+
+
+def _sandbox_answers(env: partners.Env) -> bool:
+    try:
+        requests.get(f"{partners.sandbox_url(env)}/_sandbox/health", timeout=3).raise_for_status()
+    except requests.RequestException:
+        return False
+    return True
+
+
 def check_sandbox(endpoint: partners.Endpoint, env: partners.Env = settings.env) -> None:
     """Fail fast, with the fix in the message, when a source without credentials finds no sandbox running."""
     try:

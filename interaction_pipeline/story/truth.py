@@ -9,24 +9,31 @@ Identity
     anonymous id it carries, or, failing that, whose email equals the ``anonymousId`` (Customer.io sends the
     email there when it has no id). Zendesk requesters are people by ``external_id``, else by email.
 
+Purchases
+    An ``Order Completed`` event, or a Stripe payment: a succeeded charge, or a paid invoice that no succeeded
+    charge belongs to (paid out of band or from credit balance) and that is not for nothing. An invoice paid
+    by a charge is that charge, counted once.
+
 Email funnel (``email_campaigns``, keyed ``"<source>:<campaign_id>"``)
     Each step counts unique people: ``sent`` (``Email Sent``; Customer.io's source has none, so 0),
-    ``delivered``, ``bounced`` (``Email Bounced`` or ``Email Soft Bounced``), ``opened`` (at least one human
-    open: ``Email Opened`` whose ``properties.machine_open`` is not ``true``), ``machine_opened``, ``clicked``
-    (``Email Link Clicked``), ``unsubscribed`` (``Email Unsubscribed``), ``converted`` (Braze's
-    ``Campaign Converted``) and ``conversions``: people who purchased (an ``Order Completed`` or a succeeded
-    Stripe charge) after a human open or a click of the campaign, at most 7 days after it. ``events`` counts
-    messages per event name, with ``Email Opened`` split into ``Email Opened (human)`` and
-    ``Email Opened (machine)``.
+    ``delivered``, ``bounced`` (sent but never delivered: an ``Email Bounced`` or ``Email Soft Bounced`` and
+    no ``Email Delivered``), ``opened`` (at least one human open: ``Email Opened`` whose
+    ``properties.machine_open`` is not ``true``), ``machine_opened``, ``clicked`` (``Email Link Clicked``),
+    ``unsubscribed`` (``Email Unsubscribed``), ``converted`` (Braze's ``Campaign Converted``) and
+    ``conversions``: people who purchased after a human open or a click of the campaign, at most 7 days
+    after it. ``events`` counts messages per event name, with ``Email Opened`` split into
+    ``Email Opened (human)`` and ``Email Opened (machine)``.
 
 Audiences (members are people; ``user_ids`` and lowercased ``emails`` are listed)
     ``open_tickets`` (suppression): people who requested a Zendesk ticket whose status is new, open, pending
     or hold.
-    ``reengagement`` (marketing): people with no purchase (an ``Order Completed`` event or a succeeded Stripe
-    charge of their customer, found by ``metadata.user_id``) and no visit (``page``, ``screen`` or
-    ``Application Opened``) in the 180 days before ``now``, but at least one human email open (Braze or
-    Customer.io) in those 180 days, minus everyone in ``open_tickets``. Human opens always come at least a
-    minute after their delivery and with a reader's user agent, so prefetch heuristics agree with the flag.
+    ``reengagement`` (marketing): people with no purchase (an ``Order Completed`` event or a Stripe payment
+    of their customer, found by ``metadata.user_id``) and no visit (``page``, ``screen`` or ``Application
+    Opened``) in the 180 days before ``now``, but at least one human email open (Braze or Customer.io) in
+    those 180 days, minus everyone in ``open_tickets``; windows end at ``now``. A member is listed whether or
+    not they have an email, and an email a suppressed person holds too is not listed. Human opens always come
+    at least a minute after their delivery and with a reader's user agent, so prefetch heuristics agree with
+    the flag.
 """
 
 from __future__ import annotations
@@ -94,15 +101,17 @@ def compute_ground_truth(story) -> dict:
     conversions = _attributed_conversions(email_events, purchases, person)
     for campaign, funnel in campaigns.items():
         funnel["conversions"] = conversions[campaign]
-    active = {person(user, anon) for user, anon, moment in visits if moment >= window_start}
+    now = segment_time(story.epoch_now)
+    active = {person(user, anon) for user, anon, moment in visits if window_start <= moment < now}
     openers = {
         person(user, anon)
         for _, event, human, user, anon, moment in email_events
-        if event == "Email Opened" and human and moment >= window_start
+        if event == "Email Opened" and human and window_start <= moment < now
     }
-    active |= _recent_payers(story.objects, story.epoch_now - AUDIENCE_WINDOW_DAYS * DAY)
+    active |= _recent_payers(story.objects, story.epoch_now - AUDIENCE_WINDOW_DAYS * DAY, story.epoch_now)
     suppressed = _open_ticket_people(story.objects, person_by_email)
-    reengagement = (openers - active - suppressed) & set(email_of)
+    reengagement = {who for who in openers - active - suppressed if who is not None}
+    withheld = {email_of.get(who) for who in suppressed}
     return {
         "seed": story.seed,
         "size": story.size,
@@ -115,7 +124,7 @@ def compute_ground_truth(story) -> dict:
         "email_campaigns": campaigns,
         "audiences": {
             "open_tickets": _members(suppressed, email_of),
-            "reengagement": _members(reengagement, email_of),
+            "reengagement": _members(reengagement, email_of, withheld),
         },
     }
 
@@ -132,6 +141,8 @@ def _funnels(email_events, names, person) -> dict:
         counts[campaign][event] += 1
         if event in EMAIL_STEPS:
             steps[campaign][EMAIL_STEPS[event]].add(who)
+    for people in steps.values():  # bounced = never delivered: a soft bounce then a delivery is delivered
+        people["bounced"] -= people["delivered"]
     result = {}
     for campaign in sorted(counts):
         source, campaign_id = campaign.split(":", 1)
@@ -162,15 +173,29 @@ def _epoch(iso: str) -> float:
     return datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp()
 
 
-def _purchase_times(orders, objects: dict, person) -> dict[str, list[float]]:
-    """Every purchase moment per person: orders from the website and succeeded Stripe charges."""
+def _stripe_payments(objects: dict) -> list[tuple[str, float]]:
+    """(person, moment) of every Stripe payment, once: each succeeded charge, and each paid invoice that no
+    succeeded charge belongs to (paid out of band or from credit balance) and that is not for nothing."""
     owner = {customer["id"]: customer["metadata"]["user_id"] for customer in objects["stripe/customers"]}
+    charges = [charge for charge in objects["stripe/charges"] if charge["status"] == "succeeded"]
+    charged = {charge.get("invoice") for charge in charges} | {charge["id"] for charge in charges}
+    charged.discard(None)
+    payments = [(owner[charge["customer"]], float(charge["created"])) for charge in charges]
+    for invoice in objects["stripe/invoices"]:
+        paid = invoice["amount_paid"] or invoice["amount_due"] or invoice.get("total") or 0
+        if invoice["status"] == "paid" and paid > 0 and not {invoice["id"], invoice.get("charge")} & charged:
+            moment = (invoice.get("status_transitions") or {}).get("paid_at") or invoice["created"]
+            payments.append((owner[invoice["customer"]], float(moment)))
+    return payments
+
+
+def _purchase_times(orders, objects: dict, person) -> dict[str, list[float]]:
+    """Every purchase moment per person: orders from the website and Stripe payments."""
     times: dict[str, list[float]] = defaultdict(list)
     for user, anon, moment in orders:
         times[person(user, anon)].append(_epoch(moment))
-    for charge in objects["stripe/charges"]:
-        if charge["status"] == "succeeded":
-            times[owner[charge["customer"]]].append(float(charge["created"]))
+    for who, moment in _stripe_payments(objects):
+        times[who].append(moment)
     return {who: sorted(moments) for who, moments in times.items()}
 
 
@@ -189,13 +214,8 @@ def _attributed_conversions(email_events, purchases: dict[str, list[float]], per
     return Counter({campaign: len(people) for campaign, people in converted.items()})
 
 
-def _recent_payers(objects: dict, since: float) -> set[str]:
-    owner = {customer["id"]: customer["metadata"]["user_id"] for customer in objects["stripe/customers"]}
-    return {
-        owner[charge["customer"]]
-        for charge in objects["stripe/charges"]
-        if charge["status"] == "succeeded" and charge["created"] >= since
-    }
+def _recent_payers(objects: dict, since: float, until: float) -> set[str]:
+    return {who for who, moment in _stripe_payments(objects) if since <= moment < until}
 
 
 def _open_ticket_people(objects: dict, person_by_email: dict) -> set[str]:
@@ -211,10 +231,13 @@ def _open_ticket_people(objects: dict, person_by_email: dict) -> set[str]:
     return people
 
 
-def _members(people: set[str], email_of: dict[str, str]) -> dict:
+def _members(people: set[str], email_of: dict[str, str], withheld: frozenset | set = frozenset()) -> dict:
+    """The audience's user ids and the emails listed for them: none for a member without one, or whose email
+    a suppressed person holds too."""
     user_ids = sorted(people)
+    emails = (email_of.get(user) for user in user_ids)
     return {
         "size": len(user_ids),
         "user_ids": user_ids,
-        "emails": sorted(email_of[user] for user in user_ids),
+        "emails": sorted(email for email in emails if email and email not in withheld),
     }

@@ -43,7 +43,8 @@ create table if not exists {MESSAGES_TABLE} (
 )
 """
 
-# `raw_encoding` says whether `raw` is the text as sent (utf-8) or base64 of bytes that were not valid UTF-8.
+# `raw` is the refused JSON, masked; `raw_encoding` says whether it is whole (json), cut at 64 KiB
+# (json_truncated) or not kept (omitted, rate_limited): docs/collector.md#rejects.
 REJECTS_DDL = f"""
 create table if not exists {REJECTS_TABLE} (
     received_at timestamp,

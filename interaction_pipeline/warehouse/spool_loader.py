@@ -1,8 +1,10 @@
 """Load closed spool segments into DuckDB: `raw_events.messages` and `raw_events.rejects`.
 
 Each chunk of segments is one transaction: bulk `read_json` into a staging table, reconcile the rows DuckDB
-read against the lines on disk, insert (events deduplicated on `message_id`, both within the chunk and
-against everything loaded before), and record every segment in `pipeline.spool_manifest`.
+read against the lines on disk, insert (events deduplicated per source on `(source_name, message_id)`, both
+within the chunk and against everything loaded before), and record every segment in `pipeline.spool_manifest`.
+Deduplication is per source because a sender chooses its own messageIds: one source reusing another's ids
+must not make the other's messages disappear.
 A crash leaves either all of a chunk or none of it, and segments already in the manifest are never read again,
 so reruns change nothing. Nothing is skipped silently: a line DuckDB cannot take fails the load with the
 segment and line named, and a count that does not add up fails it with the segment named.
@@ -66,6 +68,7 @@ def load_spool(
 ) -> LoadReport:
     """Load every closed, not yet loaded segment under `spool_dir`; return what was loaded."""
     spool_dir = Path(spool_dir).resolve()  # segment names are cut from DuckDB's absolute file names
+    keep_private(conn)
     report = LoadReport()
     pending = pending_segments(conn, spool_dir)
     with _bulk_load_settings(conn):
@@ -74,6 +77,15 @@ def load_spool(
             for chunk in chunked(of_kind, max_chunk_bytes, max_chunk_segments):
                 _load_chunk(conn, spool_dir, FORMATS[kind], chunk, report)
     return report
+
+
+def keep_private(conn: duckdb.DuckDBPyConnection) -> None:
+    """Make the warehouse file (and its write-ahead log) readable by the service user only: it holds every
+    event, with the emails and phone numbers in them. DuckDB creates files with the process umask."""
+    for (path,) in conn.execute("select path from duckdb_databases() where path is not null").fetchall():
+        for file in (Path(path), Path(f"{path}.wal")):
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
 
 
 @contextmanager
@@ -158,13 +170,14 @@ def _counts_by_segment_and_source(conn, table: str, condition: str, parameters=(
 def _insert(conn, spool_format: SpoolFormat, loaded_at: datetime) -> Counter:
     """Insert the staged rows; return rows kept per (segment, source name).
 
-    Events keep one row per message_id: the first of each id within the chunk (DISTINCT ON) and none whose id
-    is already in the table (anti-join). Which of two identical resends is kept carries no meaning.
+    Events keep one row per source and message_id: the first of each within the chunk (DISTINCT ON) and none
+    already in the table (anti-join). Which of two identical resends is kept carries no meaning. Every event
+    line names its source, so ``source_name`` is never null here.
     """
     if spool_format.deduplicate:
         source = (
-            f"select distinct on (message_id) * from {STAGING_TABLE} "
-            f"anti join {spool_format.table} using (message_id)"
+            f"select distinct on (source_name, message_id) * from {STAGING_TABLE} "
+            f"anti join {spool_format.table} using (source_name, message_id)"
         )
     else:
         source = f"select * from {STAGING_TABLE}"

@@ -1,5 +1,10 @@
 """Audience sync state: what each destination has confirmed, the remote list ids, and a row-level log.
 
+State is kept per destination account: in the membership, remote-list and target tables ``destination`` is
+the state key ``<destination>@<account>`` (``meta@graph.facebook.com/act_123``, `destinations/spec.py`), so a
+destination pointed at another account starts from nothing confirmed and the first account's rows stay as
+they were. The sync log keeps the destination's name and puts the account in each summary's ``detail``.
+
 - ``pipeline.audience_membership``: one row per (audience, destination, member_key) the destination accepted
   (``status = 'confirmed'``), or a member whose identifiers could not be sent (``status = 'invalid'``, kept so
   the same bad row is not resent every run; ``reason`` says why, and every sync counts them again).

@@ -55,5 +55,7 @@ def check_reasons(result) -> dict[str, tuple[bool, str]]:
 
 
 def latest_metadata(instance: dg.DagsterInstance, key: str) -> dict:
+    """The last sync's metadata as plain values, with the figures of its `details` entry among them."""
     event = instance.get_latest_materialization_event(dg.AssetKey(["activation", key]))
-    return {name: value.value for name, value in event.asset_materialization.metadata.items()}
+    values = {name: value.value for name, value in event.asset_materialization.metadata.items()}
+    return {**values, **values["details"]}

@@ -54,7 +54,11 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         metadata = instance.get_latest_materialization_event(
             dg.AssetKey(["activation", "promo__meta"])
         ).asset_materialization.metadata
-    assert (metadata["dry_run"].value, metadata["to_add"].value, metadata["added"].value) == (True, 2, 0)
+    assert (metadata["dry_run"].value, metadata["details"].value["to_add"], metadata["added"].value) == (
+        True,
+        2,
+        0,
+    )
     assert metadata["sandbox"].value is True
     sample = metadata["sample_adds"].value[0]
     assert sample["member_key"] == "aud_promo-0" and len(sample["payload"][0]) == 64
@@ -62,6 +66,24 @@ def test_dry_run_config_reports_hashed_samples_and_contacts_nobody(activation):
         assert conn.execute(
             "select count(*) from duckdb_tables() where schema_name = 'pipeline'"
         ).fetchall() == [(0,)]
+
+
+def test_a_dry_run_keeps_no_plaintext_identifier_in_dagsters_event_log(activation, tmp_path):
+    """The file destination writes plaintext rows: dry-run samples are masked before Dagster stores them."""
+    home, assets, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["ana.lopez@example.com", "c@x.com"], ["b@x.com"])
+    config = {"ops": {"activation__promo__file": {"config": {"dry_run": True}}}}
+    storage = tmp_path / "dagster"
+    storage.mkdir()
+    with dg.DagsterInstance.local_temp(str(storage)) as instance:
+        assert materialize(assets, resources, "promo__file", instance, run_config=config).success
+        metadata = instance.get_latest_materialization_event(
+            dg.AssetKey(["activation", "promo__file"])
+        ).asset_materialization.metadata
+    sample = metadata["sample_adds"].value[0]
+    assert sample["member_key"] == "aud_promo-0" and sample["payload"]["email"] == "[email]"
+    stored = b"".join(path.read_bytes() for path in storage.rglob("*") if path.is_file())
+    assert stored and b"ana.lopez" not in stored
 
 
 def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activation):
@@ -77,3 +99,15 @@ def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activat
     write_audiences(home / "warehouse.duckdb", promo, promo[:1])
     tolerated = check(dg.build_asset_check_context(resources={"warehouse": resources["warehouse"]}))
     assert tolerated.passed and tolerated.metadata["suppressed_members"].value == 1
+
+
+def test_every_sync_keeps_a_few_sample_rows_with_their_emails_masked(activation):
+    home, assets, resources = activation
+    write_audiences(home / "warehouse.duckdb", ["a@x.com", "c@x.com"], ["b@x.com"])
+    with dg.DagsterInstance.ephemeral() as instance:
+        assert materialize(assets, resources, "promo__file", instance).success
+        metadata = latest_metadata(instance, "promo__file")
+    assert metadata["dry_run"] is False
+    assert [row["payload"]["email"] for row in metadata["sample_adds"]] == ["[email]", "[email]"]
+    assert [row["member_key"] for row in metadata["sample_adds"]] == ["aud_promo-0", "aud_promo-1"]
+    assert "a@x.com" not in repr(metadata) and "c@x.com" not in repr(metadata)

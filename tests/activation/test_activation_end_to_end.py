@@ -97,7 +97,7 @@ def test_audience_change_flows_from_dbt_through_automation_to_every_destination(
         meta_key = dg.AssetKey(["activation", "fixture_vips__meta"])
         event = instance.get_latest_materialization_event(meta_key).asset_materialization
         assert event.metadata["added"].value == 30
-        assert event.metadata["destination_num_received"].value == 30
+        assert event.metadata["details"].value["destination_num_received"] == 30
         assert event.metadata["sandbox"].value is True
 
         assert requested_syncs(defs, instance, cursor)[0] == set()
@@ -107,7 +107,7 @@ def test_audience_change_flows_from_dbt_through_automation_to_every_destination(
         job = defs.resolve_job_def("sync_all_audiences")
         assert job.execute_in_process(instance=instance).success
         event = instance.get_latest_materialization_event(meta_key).asset_materialization
-        assert (event.metadata["added"].value, event.metadata["requests"].value) == (0, 0)
+        assert (event.metadata["added"].value, event.metadata["details"].value["requests"]) == (0, 0)
 
         set_vip(project_dir, 4, vip=False)
         assert dg.materialize([fixture_models], instance=instance, resources=resources).success

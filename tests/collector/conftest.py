@@ -8,11 +8,12 @@ from pathlib import Path
 
 import orjson
 import pytest
-from fixtures.live_server import Response, free_port, read_spool_lines, start_server
+from fixtures.live_server import Response, free_port, read_spool_lines, start_collector
 
 from interaction_pipeline import settings
 from interaction_pipeline.collector.app import create_app
 from interaction_pipeline.collector.config import CollectorConfig
+from interaction_pipeline.collector.connections import ConnectionLimits
 from interaction_pipeline.collector.registry import create_source
 
 
@@ -99,11 +100,17 @@ def collector_config(pipeline_home) -> CollectorConfig:
 
 
 @pytest.fixture
-def live_collector(pipeline_home, source_key, collector_config):
+def connection_limits() -> ConnectionLimits:
+    """The collector's connection limits; a test module overrides this fixture to shorten them."""
+    return ConnectionLimits()
+
+
+@pytest.fixture
+def live_collector(pipeline_home, source_key, collector_config, connection_limits):
     faults: list = []
     app = create_app(collector_config, fault_hook=_fault_hook(faults))
     port = free_port()
-    server, thread = start_server(app, port)
+    server, thread = start_collector(app, port, connection_limits)
     collector = LiveCollector(pipeline_home, port, source_key, app, faults, server, thread)
     yield collector
     collector.stop()

@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from starlette.requests import Request
 
-from interaction_pipeline.collector.debugger import is_allowed
+from interaction_pipeline.collector.debugger import host_name, is_allowed
 from interaction_pipeline.collector.debugger_page import PAGE
 
 TOKEN = "debugger-secret-token"
@@ -79,7 +79,8 @@ def test_the_ring_buffer_keeps_the_last_500_per_source(live_collector):
 
 
 def _request_from(host: str, headers: list | None = None) -> Request:
-    return Request({"type": "http", "method": "GET", "path": "/debugger", "headers": headers or [],
+    headers = [(b"host", b"127.0.0.1:8088"), *(headers or [])]
+    return Request({"type": "http", "method": "GET", "path": "/debugger", "headers": headers,
                     "query_string": b"", "client": (host, 5000)})  # fmt: skip
 
 
@@ -89,6 +90,14 @@ def test_with_no_token_configured_only_loopback_clients_are_served():
     assert not is_allowed(_request_from("10.1.2.3"), None)
     assert not is_allowed(_request_from("127.0.0.1"), TOKEN)
     assert is_allowed(_request_from("10.1.2.3", [(b"authorization", f"Bearer {TOKEN}".encode())]), TOKEN)
+
+
+@pytest.mark.parametrize(
+    ("host", "name"),
+    [("127.0.0.1:8088", "127.0.0.1"), ("[::1]:8088", "::1"), ("localhost", "localhost"), ("::1", "::1")],
+)
+def test_the_host_name_is_read_without_its_port(host, name):
+    assert host_name(host) == name
 
 
 HARNESS = """// A minimal DOM and fetch, enough to run the debugger page's script and check what it renders.
@@ -173,8 +182,9 @@ def test_event_name_counts_stay_bounded_when_names_carry_ids():
     from interaction_pipeline.collector.live_view import MAX_EVENT_NAMES, LiveView
 
     view = LiveView(size=10)
-    messages = [{"type": "track", "event": f"Order {number}"} for number in range(MAX_EVENT_NAMES + 50)]
-    view.record_accepted("shop", "2026-11-29T10:00:00.000Z", messages, [b"{}"] * len(messages))
+    entries = [("track", f"Order {number}") for number in range(MAX_EVENT_NAMES + 50)]
+    data = b"{}\n" * len(entries)
+    view.record_accepted("shop", "2026-11-29T10:00:00.000Z", entries, [2] * len(entries), data)
     activity = view.sources["shop"]
     assert len(activity.events) == MAX_EVENT_NAMES + 1 and activity.events["(other)"] == 50
     assert len(activity.recent) == 10 and activity.accepted == MAX_EVENT_NAMES + 50

@@ -7,6 +7,7 @@ import hashlib
 import time
 
 import orjson
+import pytest
 from click.testing import CliRunner
 
 from interaction_pipeline import settings
@@ -31,7 +32,8 @@ def test_create_prints_the_key_once_and_stores_only_its_digest(pipeline_home):
     assert write_key not in stored
     assert hashlib.sha256(write_key.encode()).hexdigest() in stored
     listed = _run("list")
-    assert "braze-prod" in listed.output and "kind=braze" in listed.output
+    (row,) = [line.split() for line in listed.output.splitlines() if "braze-prod" in line]
+    assert row[:3] == ["braze-prod", "braze", "/webhooks/braze"]
     assert write_key not in listed.output
 
 
@@ -43,6 +45,17 @@ def test_unknown_kinds_and_duplicate_names_are_refused(pipeline_home):
     assert _run("create", "cio", "--kind", "customerio").exit_code == 0
     duplicate = _run("create", "cio", "--kind", "customerio")
     assert duplicate.exit_code != 0 and "already exists" in duplicate.output
+
+
+@pytest.mark.parametrize("name", ["../x", "a/b", "\x1b[31mred\x1b[0m", "two words", "", "x" * 65, "café"])
+def test_a_source_name_outside_letters_digits_dash_and_underscore_is_refused(pipeline_home, name):
+    result = _run("create", name, "--kind", "braze")
+    assert result.exit_code != 0 and "invalid source name" in result.output
+    assert not settings.paths().sources_registry.exists() or name not in _run("list").output
+
+
+def test_a_source_name_of_letters_digits_dash_and_underscore_is_accepted(pipeline_home):
+    assert _run("create", "Braze-prod_2", "--kind", "braze").exit_code == 0
 
 
 def test_rotation_keeps_both_keys_working_until_the_old_one_is_revoked(live_collector):

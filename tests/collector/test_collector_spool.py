@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import logging
+import os
 import time
 
 import orjson
@@ -117,6 +118,45 @@ def test_a_failed_fsync_answers_503_and_cuts_the_segment_back_to_what_was_durabl
     assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["Durable"]
 
 
+def test_when_only_the_rejects_write_fails_the_accepted_events_are_answered_200_and_stored_once(
+    live_collector, spool_reader, monkeypatch
+):
+    """A 503 would make the sender retry a batch whose good events were written: duplicates without a
+    client messageId. Reject records are written after the events and their failure fails nobody."""
+    write = spool.write_all
+
+    def rejects_disk_full(handle, data):
+        if "/rejects/" in os.readlink(f"/proc/self/fd/{handle}"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        write(handle, data)
+
+    monkeypatch.setattr(spool, "write_all", rejects_disk_full)
+    batch = {"batch": [{"type": "track", "userId": "u", "event": "Good"}, {"type": "track", "userId": "u"}]}
+    response = live_collector.post("/v1/batch", batch)
+    assert response.status == 200 and (response.json()["accepted"], response.json()["rejected"]) == (1, 1)
+    assert live_collector.request("GET", "/health").json()["rejects"]["lost"] == 1
+    monkeypatch.undo()
+    live_collector.stop()
+    assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["Good"]
+    assert spool_reader.rejects(live_collector.home) == []
+
+
+def test_when_the_events_write_fails_nothing_of_the_request_is_written(
+    live_collector, spool_reader, monkeypatch
+):
+    def events_disk_full(handle, data):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(spool, "write_all", events_disk_full)
+    batch = {"batch": [{"type": "track", "userId": "u", "event": "Good"}, {"type": "track", "userId": "u"}]}
+    response = live_collector.post("/v1/batch", batch)
+    assert response.status == 503 and response.headers["retry-after"]
+    monkeypatch.undo()
+    live_collector.stop()
+    assert spool_reader.messages(live_collector.home) == []
+    assert spool_reader.rejects(live_collector.home) == []
+
+
 def test_when_the_spool_cannot_keep_up_the_answer_is_503(live_collector, spool_reader):
     live_collector.state.committer.max_pending_bytes = 10
     response = live_collector.post("/v1/track", {"userId": "u", "event": "Too much"})
@@ -180,3 +220,15 @@ def test_a_graceful_stop_finishes_the_requests_in_flight(live_collector, spool_r
     assert [answer.status for answer in answers] == [200]
     assert [line["event"] for line in spool_reader.messages(live_collector.home)] == ["In flight"]
     assert not list(live_collector.home.rglob("*.open"))
+
+
+def test_spool_files_and_folders_are_private_to_the_service_user(live_collector, spool_reader):
+    assert live_collector.post("/v1/track", {"userId": "u", "event": "Kept"}).status == 200
+    assert live_collector.post("/v1/track", {"event": "no ids"}).status == 400
+    live_collector.stop()
+    spool_root = live_collector.home / "spool"
+    files = [path for path in spool_root.rglob("*") if path.is_file()]
+    folders = [spool_root, *(path for path in spool_root.rglob("*") if path.is_dir())]
+    assert len(files) == 2 and len(folders) == 5
+    assert {oct(path.stat().st_mode & 0o777) for path in files} == {"0o600"}
+    assert {oct(path.stat().st_mode & 0o777) for path in folders} == {"0o700"}

@@ -138,3 +138,20 @@ def test_graceful_stop_closes_the_open_segment(live_collector, spool_reader):
 def test_health_answers(live_collector):
     response = live_collector.request("GET", "/health")
     assert response.status == 200 and response.json()["status"] == "ok"
+
+
+def test_numeric_ids_are_kept_exactly_as_text(live_collector, spool_reader):
+    """orjson reads integers beyond 64 bits as floats; the ids must keep every digit that was sent."""
+    single = b'{"userId": 123456789012345678901234, "event": "e", "messageId": 1.50}'
+    assert live_collector.post("/v1/track", single).status == 200
+    batch = (
+        b'{"batch": [{"type": "identify", "userId": 42, "messageId": "m-1"},'
+        b' {"type": "group", "userId": -9223372036854775809, "groupId": 18446744073709551616,'
+        b' "messageId": "m-2"}]}'
+    )
+    assert live_collector.post("/v1/batch", batch).json()["accepted"] == 2
+    live_collector.stop()
+    lines = spool_reader.messages(live_collector.home)
+    assert (lines[0]["userId"], lines[0]["messageId"]) == ("123456789012345678901234", "1.50")
+    assert lines[1]["userId"] == "42"
+    assert (lines[2]["userId"], lines[2]["groupId"]) == ("-9223372036854775809", "18446744073709551616")

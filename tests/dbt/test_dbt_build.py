@@ -86,20 +86,25 @@ def test_identity_merges_across_tools_and_respects_merge_protection(built_wareho
     identifiers = dict(
         ((kind, value), profile)
         for profile, kind, value in built_warehouse.query(
-            "select profile_id, type, value from marts.dim_profile_identifiers"
+            "select profile_id, identifier_type, identifier_value from intermediate.int_identifiers_stitched"
         )
     )
+    holders = {
+        profile
+        for (profile,) in built_warehouse.query(
+            "select profile_id from marts.dim_profile_identifiers where value = 'shared@example.com'"
+        )
+    }
     kate = _profile_id("email:kate@example.com")
     assert identifiers["stripe_customer_id", "cus_kate"] == kate
     assert identifiers["zendesk_user_id", "1002"] == kate
     assert identifiers["salesforce_contact_id", "003K"] == kate
-    # The shared email joins the user id seen first; the second user keeps a profile of its own.
-    assert (
-        identifiers["email", "shared@example.com"]
-        == identifiers["user_id", "u_ivan"]
-        == _profile_id("user_id:u_ivan")
-    )
+    # Two user ids share an email: they stay two profiles and both hold it; events naming the email alone
+    # count for the user id seen first with it.
+    assert identifiers["user_id", "u_ivan"] == _profile_id("user_id:u_ivan")
     assert identifiers["user_id", "u_jack"] == _profile_id("user_id:u_jack")
+    assert identifiers["email", "shared@example.com"] == identifiers["user_id", "u_ivan"]
+    assert holders == {_profile_id("user_id:u_ivan"), _profile_id("user_id:u_jack")}
     # 'anonymous', 'null' and '0' are blocked: they link nobody and are not identifiers.
     assert identifiers["user_id", "u_gina"] != identifiers["user_id", "u_hank"]
     assert not {("anonymous_id", "anonymous"), ("user_id", "null"), ("email", "0")} & identifiers.keys()

@@ -22,8 +22,13 @@ def test_charts_asset_attaches_svg_charts_and_the_campaign_table(tmp_path):
     for name in ("email_funnel", "engagement_over_time"):
         assert metadata[name].value.startswith("![")
         assert "(data:image/svg+xml;base64," in metadata[name].value
-    assert "Spring Sale" in metadata["campaigns"].value and "25.8%" in metadata["campaigns"].value
-    assert metadata["funnel/Delivered"].value == 1470
+    campaigns = metadata["campaigns"].value
+    assert [column.name for column in campaigns.schema.columns][:3] == ["source", "campaign", "sent"]
+    spring = next(record.data for record in campaigns.records if record.data["campaign"] == "Spring Sale")
+    assert (spring["sent"], spring["opened (human)"], spring["open rate %"]) == (1000, 250, 25.8)
+    steps = {record.data["step"]: record.data for record in metadata["funnel"].value.records}
+    assert steps["Delivered"] == {"step": "Delivered", "people": 1470, "% of sent": 97.2}
+    assert metadata["funnel/Delivered"].value == 1470  # plotted over materializations
     checks = result.get_asset_check_evaluations()
     assert [(check.check_name, check.passed) for check in checks] == [("funnel_steps_never_grow", True)]
 

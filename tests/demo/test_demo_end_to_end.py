@@ -12,13 +12,18 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import dagster as dg
 import duckdb
 import pytest
 import requests
 from dagster import DagsterRunStatus
 from dagster_graphql import DagsterGraphQLClient
+from fixtures.alert_stand_ins import SlackWebhook
 
 from interaction_pipeline import settings
+from interaction_pipeline.definitions import defs
+from interaction_pipeline.defs.activation.metadata import PLOTTED
+from interaction_pipeline.defs.alerts.sensors import alert_on_problems
 from interaction_pipeline.demo.processes import free_port
 
 pytestmark = pytest.mark.slow
@@ -224,6 +229,54 @@ def test_make_dev_serves_the_demo_in_the_dagster_ui_and_runs_what_graphql_launch
         output, _ = dev.communicate(timeout=120)
     assert dev.returncode == 0, output[-3000:]
     assert "stopped dagster (exit 0)" in output and "stopped collector (exit 0)" in output
+
+
+def test_after_the_demo_dagster_holds_numbers_to_plot_tables_and_sync_history(demo):
+    """Read through Dagster's API, as the UI reads them."""
+    with dg.DagsterInstance.from_config(str(settings.paths().dagster_home)) as instance:
+        sync = instance.fetch_materializations(
+            dg.AssetKey(["activation", "open_ticket_suppression__meta"]), 1
+        )
+        metadata = sync.records[0].asset_materialization.metadata
+        numbers = {name for name, value in metadata.items() if isinstance(value, dg.IntMetadataValue)}
+        assert numbers == set(PLOTTED)  # the plots: what changed, nothing constant
+        assert metadata["added"].value == demo.truth["audiences"]["open_tickets"]["size"]
+        assert (metadata["status"].value, metadata["account"].value) == ("completed", "sandbox/meta/act_1000")
+        assert metadata["remote_id"].value and isinstance(metadata["details"], dg.JsonMetadataValue)
+        assert metadata["details"].value["guards"]["max_removal_share"] == 0.5
+        charts = instance.fetch_materializations(dg.AssetKey(["reporting", "email_charts"]), 1)
+        funnel = charts.records[0].asset_materialization.metadata
+        assert isinstance(funnel["funnel"], dg.TableMetadataValue)
+        assert isinstance(funnel["campaigns"], dg.TableMetadataValue)
+        assert len(funnel["campaigns"].value.records) == len(demo.truth["email_campaigns"])
+    shown = subprocess.run(
+        [sys.executable, "-m", "interaction_pipeline.cli", "audiences", "history", "reengagement"],
+        capture_output=True,
+        text=True,
+        env={**settings.child_environment(), "COLUMNS": "80"},
+        cwd=settings.PROJECT_ROOT,
+        timeout=120,
+    )
+    assert shown.returncode == 0, shown.stderr
+    runs = [line.split() for line in shown.stdout.splitlines() if line.startswith("20")]
+    assert {run[2] for run in runs} == {"meta", "google_ads", "webhook"}  # one line per sync run
+    assert "below the minimum of 100 for meta" in shown.stdout  # a guard held the small audience back
+
+
+def test_after_the_demo_the_alert_sensor_posts_what_is_held_back_to_a_webhook(demo, httpserver):
+    slack = SlackWebhook(httpserver)
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        dg.DagsterInstance.from_config(str(settings.paths().dagster_home)) as instance,
+    ):
+        patch.setenv("INTERACTION_PIPELINE_ALERT_WEBHOOK_URL", slack.url)
+        context = dg.build_sensor_context(instance=instance, definitions=defs())
+        alert_on_problems(context)
+    titles = {text.splitlines()[0] for text in slack.texts}
+    assert "Problem: audience sync reengagement__meta" in titles
+    (meta,) = [text for text in slack.texts if text.startswith("Problem: audience sync reengagement__meta")]
+    assert "below the minimum of 100 for meta" in meta
+    assert "Problem: audience sync open_ticket_suppression__meta" not in titles  # it went out
 
 
 def test_running_the_demo_again_changes_nothing(demo):

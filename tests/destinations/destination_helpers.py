@@ -8,6 +8,7 @@ import hashlib
 import duckdb
 import requests
 
+from interaction_pipeline import partners
 from interaction_pipeline.destinations.braze import BrazeDestination
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
 from interaction_pipeline.destinations.meta import MetaDestination
@@ -62,12 +63,17 @@ def client(url: str, destination: str, *, timeout: float = 5.0, policy: RetryPol
     if destination == "meta":
         return MetaDestination(f"{url}/meta", "t", "act_1", timeout=timeout, policy=policy, **options)
     if destination == "google_ads":
-        return GoogleAdsDestination(
-            f"{url}/google-ads", "d", "t", "1", timeout=timeout, policy=policy, poll_seconds=0.01, **options
-        )
+        return google_ads(url, "1", timeout=timeout, policy=policy, poll_seconds=0.01, **options)
     if destination == "braze":
         return BrazeDestination(f"{url}/braze", "k", timeout=timeout, policy=policy)
     return WebhookDestination(f"{url}/webhook/audiences", "sandbox", timeout=timeout, policy=policy)
+
+
+def google_ads(url: str, customer_id: str, **options) -> GoogleAdsDestination:
+    """A Google Ads client of the sandbox at ``url``, authenticated with the refresh token it issues to."""
+    credentials = partners.google_ads({partners.SANDBOX_URL_VARIABLE: url}.get).credentials
+    given = {**credentials, "customer_id": customer_id, **options}
+    return GoogleAdsDestination(f"{url}/google-ads", **given)
 
 
 def held(url: str, destination: str, remote_id: str | None, audience: str = "test") -> set[str]:
@@ -83,3 +89,12 @@ def held(url: str, destination: str, remote_id: str | None, audience: str = "tes
     received = requests.get(f"{url}/webhook/_sandbox/received", timeout=5).json()["audiences"]
     members = received.get(audience, [])
     return {sha(f"person.{m.removeprefix('u')}@example.com") for m in members}
+
+
+def remote_id(conn: duckdb.DuckDBPyConnection, destination: str) -> str | None:
+    """The id of the list the product created at ``destination`` (at whichever account it synced to)."""
+    rows = conn.execute(
+        "select remote_id from pipeline.audience_remote_lists where split_part(destination, '@', 1) = ?",
+        [destination],
+    ).fetchall()
+    return rows[0][0] if rows else None

@@ -139,7 +139,8 @@ def test_a_destination_taken_out_of_the_models_is_listed_until_it_is_retired(pip
     assert audiences_command("sync", "promo", "-d", "file").exit_code == 0
     trimmed = without_destination(tmp_path, "aud_promo", "file")
     listed = audiences_command("list", manifest=trimmed)
-    assert "promo → file: 2 confirmed; empty it with" in listed.output
+    folder = pipeline_home / "exports" / "audiences"
+    assert f"promo → file at {folder}: 2 confirmed; empty it with" in listed.output
     assert "interaction-pipeline audiences retire promo --destination file" in listed.output
     declared = audiences_command("retire", "promo", "-d", "meta", "--yes", manifest=trimmed)
     assert declared.exit_code != 0 and "the models still send promo to meta" in declared.output
@@ -147,7 +148,7 @@ def test_a_destination_taken_out_of_the_models_is_listed_until_it_is_retired(pip
         main, ["audiences", "retire", "promo", "-d", "file", "--manifest", trimmed], input="n\n"
     )
     assert "Remove all 2 members of promo from file?" in asked.output
-    assert "promo → file: 2 confirmed" in audiences_command("list", manifest=trimmed).output
+    assert f"promo → file at {folder}: 2 confirmed" in audiences_command("list", manifest=trimmed).output
     retired = audiences_command("retire", "promo", "-d", "file", "--yes", manifest=trimmed)
     assert retired.exit_code == 0 and "promo → file: removed 2, retired" in retired.output
     (removed,) = (pipeline_home / "exports" / "audiences" / "promo").glob("*/removed.csv")

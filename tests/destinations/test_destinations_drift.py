@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 import requests
-from destination_helpers import FAST, client, held, make_target, sha
+from destination_helpers import FAST, client, held, make_target, remote_id, sha
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.webhook import WebhookDestination
@@ -23,13 +23,6 @@ RESET_PATHS = {
 # Small lists are not judged by their size in production (the platforms' estimates are coarse there, and
 # they take a day or two to match an upload); the tests lower both thresholds.
 EAGER = {"empty_check_min_members": 1, "empty_check_after": timedelta(0)}
-
-
-def remote_id(conn, destination: str) -> str | None:
-    rows = conn.execute(
-        "select remote_id from pipeline.audience_remote_lists where destination = ?", [destination]
-    ).fetchall()
-    return rows[0][0] if rows else None
 
 
 def reset(url: str, destination: str, **body) -> None:

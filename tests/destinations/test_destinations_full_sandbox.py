@@ -4,7 +4,7 @@ repeated syncs converge to exactly the membership of a fault-free run, and the s
 from __future__ import annotations
 
 import pytest
-from destination_helpers import client, held, make_target, sha
+from destination_helpers import client, held, make_target, remote_id, sha
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.http_client import RetryPolicy
@@ -39,10 +39,7 @@ def test_syncs_under_random_faults_converge_to_the_clean_membership(destination,
             outcomes.append(sync())
         sandbox.faults.configure({})
         assert outcomes[-1].failed == 0
-        remote = warehouse.execute(
-            "select remote_id from pipeline.audience_remote_lists where destination = ?", [destination]
-        ).fetchall()
-        assert held(sandbox.url, destination, remote[0][0] if remote else None) == {
+        assert held(sandbox.url, destination, remote_id(warehouse, destination)) == {
             sha(f"person.{i}@example.com") for i in range(150)
         }
         # Never checked since the faults: one cheap read finds the destination holds what it confirmed.

@@ -6,7 +6,7 @@ import hashlib
 
 import pytest
 import requests
-from destination_helpers import make_target, member, write_audience
+from destination_helpers import google_ads, make_target, member, remote_id, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.google_ads import GoogleAdsDestination
@@ -17,9 +17,7 @@ FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
 
 def google(url: str, timeout: float = 5.0) -> GoogleAdsDestination:
-    return GoogleAdsDestination(
-        f"{url}/google-ads", "dev", "token", "123-456-7890", timeout=timeout, policy=FAST, poll_seconds=0.02
-    )
+    return google_ads(url, "123-456-7890", timeout=timeout, policy=FAST, poll_seconds=0.02)
 
 
 def sha(value: str) -> str:
@@ -27,9 +25,7 @@ def sha(value: str) -> str:
 
 
 def held(url: str, conn) -> list[list[dict]]:
-    user_list = conn.execute(
-        "select remote_id from pipeline.audience_remote_lists where destination='google_ads'"
-    ).fetchall()[0][0]
+    user_list = remote_id(conn, "google_ads")
     return requests.get(f"{url}/google-ads/_sandbox/user_lists", timeout=5).json()["user_lists"][user_list][
         "members"
     ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import requests
-from destination_helpers import make_target, member, write_audience
+from destination_helpers import make_target, member, remote_id, write_audience
 
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.meta import MetaDestination
@@ -28,9 +28,7 @@ def expected(indices) -> set[str]:
 
 
 def audience_id(conn) -> str:
-    return conn.execute(
-        "select remote_id from pipeline.audience_remote_lists where destination='meta'"
-    ).fetchall()[0][0]
+    return remote_id(conn, "meta")
 
 
 def test_first_sync_sends_everyone_hashed_and_a_rerun_sends_nothing(sandbox_url, warehouse):
@@ -105,6 +103,9 @@ def test_unparseable_phones_are_logged_and_members_without_identifiers_are_inval
     ).fetchall()
     assert reasons[0][:2] == ("identifier_dropped", "p00000") and "phone" in reasons[0][2]
     assert reasons[1][:2] == ("invalid", "p00001") and "email" in reasons[1][2]
+    # The reasons say what was wrong, never the value: the sync log is no place for personal data.
+    logged = " ".join(reason for _, _, reason in reasons)
+    assert "call me maybe" not in logged and "not-an-email" not in logged
     assert sync_target(warehouse, make_target("meta", name="invalid"), meta(sandbox_url)).requests == 0
 
 

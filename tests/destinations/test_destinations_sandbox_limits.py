@@ -8,6 +8,7 @@ import time
 import pytest
 import requests
 
+from interaction_pipeline import partners
 from interaction_pipeline.destinations.braze import RateLimiter
 
 DIGEST = hashlib.sha256(b"mary@example.com").hexdigest()
@@ -46,8 +47,18 @@ def test_meta_counts_raw_emails_as_invalid_entries_and_refuses_oversized_request
     assert api.post(f"/meta/v25.0/{audience}/users", json=body).json()["error"]["code"] == 190
 
 
+def google_token(api: Api) -> str:
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": partners.SANDBOX_GOOGLE_ADS_CLIENT_ID,
+        "client_secret": partners.SANDBOX_GOOGLE_ADS_CLIENT_SECRET,
+        "refresh_token": partners.SANDBOX_GOOGLE_ADS_REFRESH_TOKEN,
+    }
+    return api.post("/google-ads/token", data=form).json()["access_token"]
+
+
 def test_google_refuses_more_than_twenty_identifiers_per_user_and_unhashed_values(api):
-    headers = {"developer-token": "d", "Authorization": "Bearer t"}
+    headers = {"developer-token": "d", "Authorization": f"Bearer {google_token(api)}"}
     user_list = api.post(
         "/google-ads/v22/customers/1/userLists:mutate",
         json={

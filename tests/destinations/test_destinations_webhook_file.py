@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import time
 
 import duckdb
+import orjson
 import pytest
 import requests
 from destination_helpers import make_target, member, write_audience
 
+from interaction_pipeline import settings
 from interaction_pipeline.destinations.engine import sync_target
 from interaction_pipeline.destinations.file import FileDestination
 from interaction_pipeline.destinations.webhook import WebhookDestination, sign
@@ -26,10 +30,45 @@ def received(url: str) -> dict:
     return requests.get(f"{url}/webhook/_sandbox/received", timeout=5).json()
 
 
-def test_signature_is_hmac_sha256_of_the_body():
-    # echo -n '{}' | openssl dgst -sha256 -hmac secret
-    assert sign(b"{}", "secret") == "sha256=" + hmac.new(b"secret", b"{}", hashlib.sha256).hexdigest()
-    assert sign(b"{}", "secret") != sign(b"{} ", "secret")
+def test_the_signature_covers_the_time_and_the_body():
+    # printf '1700000000.{}' | openssl dgst -sha256 -hmac secret
+    digest = hmac.new(b"secret", b"1700000000.{}", hashlib.sha256).hexdigest()
+    assert sign(b"{}", "secret", 1700000000) == f"t=1700000000,v1={digest}"
+    assert sign(b"{}", "secret", 1700000000) != sign(b"{} ", "secret", 1700000000)
+    assert sign(b"{}", "secret", 1700000000) != sign(b"{}", "secret", 1700000001)
+
+
+def _post_signed(sandbox_url: str, body: bytes, signature: str) -> requests.Response:
+    headers = {"Content-Type": "application/json", "X-Signature": signature}
+    return requests.post(f"{sandbox_url}/webhook/audiences", data=body, headers=headers, timeout=5)
+
+
+def test_a_captured_request_replayed_later_is_refused_by_the_receiver(sandbox_url):
+    body = orjson.dumps({"batch": [{"type": "track", "event": "Audience Entered", "messageId": "m-1",
+                                    "userId": "u-1"}]})  # fmt: skip
+    captured_at = int(time.time()) - 600  # sent ten minutes ago, and replayed now
+    replayed = _post_signed(sandbox_url, body, sign(body, "sandbox", captured_at))
+    assert replayed.status_code == 401 and "older than 300 seconds" in replayed.json()["message"]
+    # Moving the time forward does not help without the secret: the time is part of what is signed.
+    old_digest = sign(body, "sandbox", captured_at).partition(",v1=")[2]
+    forged = _post_signed(sandbox_url, body, f"t={int(time.time())},v1={old_digest}")
+    assert forged.status_code == 401 and forged.json()["message"] == "X-Signature does not match"
+    body_only = "sha256=" + hmac.new(b"sandbox", body, hashlib.sha256).hexdigest()
+    assert _post_signed(sandbox_url, body, body_only).status_code == 401
+    assert _post_signed(sandbox_url, body, sign(body, "sandbox")).status_code == 200
+
+
+def test_the_receiver_check_in_the_docs_accepts_a_fresh_signature_and_refuses_a_replay():
+    page = (settings.PROJECT_ROOT / "docs" / "activation.md").read_text()
+    section = page.split("## Verifying the webhook signature", 1)[1]
+    namespace: dict = {}
+    exec(re.search(r"```python\n(.*?)```", section, re.S).group(1), namespace)
+    verified, body = namespace["verified"], b'{"batch": []}'
+    assert verified(sign(body, "s3cret"), body, "s3cret")
+    assert not verified(sign(body, "s3cret", int(time.time()) - 600), body, "s3cret")
+    assert not verified(sign(body, "s3cret"), body + b" ", "s3cret")
+    assert not verified(sign(body, "other"), body, "s3cret")
+    assert not verified("sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest(), body, "s3cret")
 
 
 def test_webhook_sends_identify_and_entered_then_exited_and_survives_faults(sandbox_url, warehouse):

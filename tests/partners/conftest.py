@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import orjson
 import pytest
-from fixtures.live_server import Response, free_port, read_spool_lines, start_server
+from fixtures.live_server import Response, free_port, read_spool_lines, start_collector
 
 from interaction_pipeline import settings
 from interaction_pipeline.collector.app import create_app
@@ -38,7 +38,7 @@ class WebhookCollector:
         faults = self.faults
         self.app = create_app(fault_hook=lambda scope: faults.pop(0) if faults else None)
         self.port = free_port()
-        self.server, self.thread = start_server(self.app, self.port)
+        self.server, self.thread = start_collector(self.app, self.port)
         return self
 
     def stop(self) -> None:

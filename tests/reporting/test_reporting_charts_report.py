@@ -73,6 +73,20 @@ def test_report_command_writes_charts_campaigns_audiences_and_sync_history(pipel
         assert expected in html
 
 
+def test_the_report_shows_one_readable_row_per_sync_run(pipeline_home):
+    write_funnel_marts(pipeline_home / "warehouse.duckdb")
+    assert CliRunner().invoke(report, []).exit_code == 0
+    html = (pipeline_home / "exports" / "report.html").read_text()
+    section = html.split("<h2>Audience sync history</h2>", 1)[1].split("<h2>", 1)[0]
+    rows = section.split("<tbody>", 1)[1].split("</tbody>", 1)[0].split("</tr>")[:-1]
+    assert len(rows) == 2  # two runs; their batch and drift entries are not rows of their own
+    blocked, completed = rows
+    assert "<td>blocked</td>" in blocked and "sync would remove 40 of 42 confirmed members" in blocked
+    assert "<td>completed</td>" in completed and "the audience was emptied" in completed
+    assert "graph.facebook.com/act_42" in completed
+    assert "{" not in section  # no JSON
+
+
 def test_report_command_explains_when_there_is_no_warehouse(pipeline_home):
     result = CliRunner().invoke(report, [])
     assert result.exit_code != 0

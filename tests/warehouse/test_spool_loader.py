@@ -113,6 +113,31 @@ def test_duplicates_are_dropped_within_a_segment_across_segments_and_across_load
     ) == [(7, 4, 3)]
 
 
+def test_duplicates_are_dropped_per_source_so_no_source_can_suppress_another(spool, conn):
+    """A source reusing another source's messageIds (by mistake or on purpose) must not hide its messages."""
+    other = {"_source": {"name": "website", "kind": "website"}}
+    write_segment(spool, "20261129T101500000000Z-aaaaaaaa", [message("m1"), message("m1", **other)])
+    write_segment(spool, "20261129T101600000000Z-bbbbbbbb", [message("m1", **other), message("m2", **other)])
+    report = load_spool(conn, spool)
+    assert (report.rows_loaded, report.duplicates) == (3, 1)
+    assert rows(conn, "select source_name, message_id from raw_events.messages order by all") == [
+        ("braze-prod", "m1"),
+        ("website", "m1"),
+        ("website", "m2"),
+    ]
+
+
+def test_the_warehouse_file_is_made_private_to_the_service_user(spool, tmp_path):
+    path = tmp_path / "private.duckdb"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("create table t as select 1")
+    path.chmod(0o644)
+    write_segment(spool, "20261129T101500000000Z-aaaaaaaa", [message("m1")])
+    with duckdb.connect(str(path)) as connection:
+        load_spool(connection, spool)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+
+
 def test_a_rerun_loads_nothing_and_changes_nothing(spool, conn):
     write_segment(spool, "20261129T101500000000Z-aaaaaaaa", [message("m1"), message("m2")])
     load_spool(conn, spool)

@@ -14,10 +14,17 @@ import orjson
 
 from interaction_pipeline.collector.auth import webhook_key
 from interaction_pipeline.collector.body import BodyError, read_body
-from interaction_pipeline.collector.committer import Overloaded
 from interaction_pipeline.collector.enrichment import Arrival
-from interaction_pipeline.collector.refusals import Refusal, refuse
-from interaction_pipeline.collector.rejects import encode_lines, reject_record
+from interaction_pipeline.collector.examined import Examined, parse_body
+from interaction_pipeline.collector.refusals import (
+    Refusal,
+    answer_unavailable,
+    client_address,
+    refusal_record,
+    refuse,
+    store,
+)
+from interaction_pipeline.collector.rejects import NOT_PARSED, reject_record
 from interaction_pipeline.collector.responses import error_body, send_json
 from interaction_pipeline.collector.timestamps import format_utc, now_utc
 from interaction_pipeline.collector.webhooks.common import Invalid, stamp
@@ -26,22 +33,17 @@ from interaction_pipeline.collector.webhooks.partners import PARTNERS
 from interaction_pipeline.collector.webhooks.signatures import VERIFIERS
 
 PREFIX = "/webhooks/"
+CREDENTIAL_CODES = frozenset({"missing_write_key", "invalid_write_key", "wrong_partner", "invalid_signature"})
 TOO_DEEP = ("too_deeply_nested", "the event is nested too deeply to store")
 NOTHING_TO_DO = orjson.dumps({"success": True, "accepted": 0, "rejected": 0, "errors": []})
 
 
-def _parse(body: bytes) -> object:
+def _document_or_not_parsed(body: bytes) -> object:
+    """The body parsed for a reject record, when it parses within the caps."""
     try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError as error:
-        raise Refusal(400, "invalid_json", f"the body is not valid JSON: {error}", body) from None
-
-
-def _raw(event: object) -> bytes:
-    try:
-        return orjson.dumps(event)
-    except orjson.JSONEncodeError:
-        return b"(not shown: nested too deeply to re-encode)"
+        return parse_body(body)
+    except Refusal:
+        return NOT_PARSED
 
 
 class WebhookEndpoint:
@@ -66,6 +68,7 @@ class WebhookEndpoint:
         headers = dict(scope["headers"])
         received = now_utc()
         received_at = format_utc(received)
+        client = client_address(scope)
         key = path_key or webhook_key(headers.get(b"authorization"))
         source = self.state.registry.authenticate(key) if key else None
         try:
@@ -76,26 +79,35 @@ class WebhookEndpoint:
                 headers.get(b"content-encoding", b""),
             )
         except BodyError as error:
-            return await refuse(self.state, send, path, received_at, source, error)
+            refusal = Refusal(error.status, error.code, error.message)
+            record = refusal_record(received_at, path, source, refusal)
+            return await refuse(self.state, send, client, source, refusal, record)
         fault = self.state.fault_hook(scope) if self.state.fault_hook else None
         if fault is not None:
             status, fault_headers = fault
             return await send_json(send, status, error_body("injected_fault", "try again"), fault_headers)
-        try:
-            self._check_credentials(partner, key, source, headers, raw)
-            if not body.strip():
-                # Braze posts an empty body to check the credentials: a no-op once they are right.
-                return await send_json(send, 200, NOTHING_TO_DO)
-            events = partner.unpack(_parse(body), partner.max_events)
-        except EnvelopeError as error:
-            refusal = Refusal(error.status, error.code, error.message, raw)
-            return await refuse(self.state, send, path, received_at, source, refusal)
-        except Refusal as refusal:
-            refusal.raw = refusal.raw or raw
-            return await refuse(self.state, send, path, received_at, source, refusal)
-        client = scope.get("client")
-        arrival = Arrival.of(received, received_at, source, client[0] if client else None, None)
-        await self._accept(send, path, arrival, partner, events)
+        if not body.strip():
+            # Braze posts an empty body to check the credentials: a no-op once they are right.
+            try:
+                self._check_credentials(partner, key, source, headers, raw)
+            except Refusal as refusal:
+                record = refusal_record(received_at, path, source, refusal)
+                return await refuse(self.state, send, client, source, refusal, record)
+            return await send_json(send, 200, NOTHING_TO_DO)
+        arrival = Arrival.of(received, received_at, source, client, None) if source else None
+        examined = self._examine(partner, path, received_at, key, source, headers, body, raw, arrival)
+        if examined.refusal is not None:
+            refusal, record = examined.refusal, examined.refusal_record
+            return await refuse(self.state, send, client, source, refusal, record)
+        if not await store(self.state, client, source, received_at, examined):
+            return await answer_unavailable(self.state, send)
+        result = {
+            "success": True,
+            "accepted": examined.accepted,
+            "rejected": len(examined.errors),
+            "errors": examined.errors,
+        }
+        await send_json(send, 200, result)
 
     def _check_credentials(self, partner, key, source, headers, raw) -> None:
         kind = partner.kind
@@ -115,34 +127,35 @@ class WebhookEndpoint:
             if reason is not None:
                 raise Refusal(401, "invalid_signature", reason)
 
-    async def _accept(self, send, path: str, arrival: Arrival, partner, events: list) -> None:
-        accepted, lines, rejects, errors = [], [], [], []
+    def _examine(self, partner, path, received_at, key, source, headers, body, raw, arrival) -> Examined:
+        """Parse, check and map the events synchronously; only bytes and small tuples come back."""
+        examined = Examined(source=source)
+        document = NOT_PARSED
+        try:
+            self._check_credentials(partner, key, source, headers, raw)
+            document = parse_body(body)
+            events = partner.unpack(document, partner.max_events)
+        except (EnvelopeError, Refusal) as error:
+            examined.refusal = Refusal(error.status, error.code, error.message)
+            if document is NOT_PARSED and error.code in CREDENTIAL_CODES:
+                document = _document_or_not_parsed(body)  # the record shows what was sent
+            examined.refusal_record = refusal_record(received_at, path, source, examined.refusal, document)
+            return examined
         for index, event in enumerate(events):
             # The mappings build valid track messages with canonical timestamps, so the Tracking API's
             # per-message validation and clock-skew correction have nothing to do here.
             try:
                 message = stamp(partner.to_message(event), arrival)
-                lines.append(orjson.dumps(message))
-                accepted.append(message)
+                examined.lines.append(orjson.dumps(message))
+                examined.entries.append(("track", message["event"]))
                 continue
             except Invalid as invalid:
                 found = (invalid.code, invalid.reason)
             except orjson.JSONEncodeError:
                 found = TOO_DEEP
             code, reason = found
-            rejects.append(
-                reject_record(arrival.received_text, code, reason, path, arrival.source, _raw(event))
+            examined.rejects.append(
+                reject_record(arrival.received_text, code, reason, path, arrival.source, event)
             )
-            errors.append({"index": index, "code": code, "message": reason})
-        try:
-            if lines or rejects:
-                events_data = b"\n".join(lines) + b"\n" if lines else b""
-                await self.state.committer.submit(events_data, encode_lines(rejects))
-        except (Overloaded, OSError):
-            retry = str(self.state.config.retry_after_seconds).encode()
-            body = error_body("unavailable", "the collector cannot store events right now; retry later")
-            return await send_json(send, 503, body, [(b"retry-after", retry)])
-        self.state.live_view.record_accepted(arrival.source.name, arrival.received_text, accepted, lines)
-        self.state.live_view.record_rejects(rejects)
-        result = {"success": True, "accepted": len(lines), "rejected": len(errors), "errors": errors}
-        await send_json(send, 200, result)
+            examined.errors.append({"index": index, "code": code, "message": reason})
+        return examined.join_lines()

@@ -1,4 +1,5 @@
-"""What ``sources create`` tells a user to paste into the partner: the webhook URL and where the key goes."""
+"""What ``sources create`` tells a user: the endpoint, what to paste into the partner (the webhook URL and
+where the key goes), and a `curl` that checks the key and the URL against the running collector."""
 
 from __future__ import annotations
 
@@ -26,7 +27,8 @@ def instructions(kind: str) -> list[str]:
     partner = PARTNERS.get(kind)
     if partner is None:
         return [
-            f"Send with any Segment library or the HTTP API to {public_url()}/v1/batch (key as Basic user)."
+            f"Endpoint: {public_url()}/v1/batch (and /v1/track, /v1/identify, ...): set a Segment library's "
+            f"host to {public_url()}; the write key is the HTTP Basic user."
         ]
     url = f"{public_url()}/webhooks/{kind}"
     lines = [f"In {kind}'s {partner.export}, use the webhook URL:"]
@@ -38,3 +40,27 @@ def instructions(kind: str) -> list[str]:
         )
     lines.append(f"Step by step: docs/partners/{PAGES[kind]}.md")
     return lines
+
+
+def endpoint(kind: str) -> str:
+    """Where sources of ``kind`` send: the partner's webhook path, or the Tracking API's batch endpoint."""
+    partner = PARTNERS.get(kind)
+    if partner is None:
+        return f"{public_url()}/v1/batch"
+    url = f"{public_url()}/webhooks/{kind}"
+    return f"{url}/<write key>" if partner.path_key else url
+
+
+def test_command(kind: str) -> str:
+    """A `curl` that sends to the collector as the source will, with the key read from ``$WRITE_KEY``. For a
+    partner it is an empty request, which the collector answers 200 when the key and URL are right (as Braze
+    checks a new Current); for the Tracking API a `Test Event` the debugger shows."""
+    partner = PARTNERS.get(kind)
+    if partner is None:
+        return (
+            f"curl -u \"$WRITE_KEY:\" -H 'Content-Type: application/json' "
+            f'-d \'{{"userId": "test-user", "event": "Test Event"}}\' {public_url()}/v1/track'
+        )
+    if partner.path_key:
+        return f"curl -X POST {public_url()}/webhooks/{kind}/$WRITE_KEY"
+    return f'curl -X POST -H "Authorization: Bearer $WRITE_KEY" {public_url()}/webhooks/{kind}'

@@ -40,8 +40,11 @@ class MetaAudiencesResource(DestinationResource):
 
 class GoogleAdsResource(DestinationResource):
     google_ads_developer_token: str | None = None
-    google_ads_access_token: str | None = None
+    google_ads_client_id: str | None = None
+    google_ads_client_secret: str | None = None
+    google_ads_refresh_token: str | None = None
     google_ads_customer_id: str | None = None
+    google_ads_login_customer_id: str | None = None
 
     def endpoint(self) -> partners.Endpoint:
         return partners.google_ads(self.env)

@@ -68,8 +68,8 @@ def load_metadata(report: LoadReport, table_rows: int) -> dict:
     kinds={"duckdb"},
     check_specs=CHECK_SPECS,
     output_required=False,
-    description="One row per accepted Segment message, deduplicated on message_id; rejects go to "
-    "raw_events.rejects and every loaded segment to pipeline.spool_manifest.",
+    description="One row per accepted Segment message, deduplicated per source on message_id; rejects "
+    "go to raw_events.rejects and every loaded segment to pipeline.spool_manifest.",
 )
 def raw_events_messages(context: dg.AssetExecutionContext, warehouse: DuckDBResource):
     with warehouse.get_connection() as conn:

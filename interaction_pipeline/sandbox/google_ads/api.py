@@ -6,7 +6,11 @@
 - `POST .../googleAds:search` answers the queries the client sends: job status (GAQL filtered on one job's
   resource name, or on a list's pending/running jobs) and `FROM user_list` (size, lifespan).
 
-Checks as Google does: `developer-token` and bearer headers; one identifier per `UserIdentifier`; at most 20
+`POST /google-ads/token` is Google's OAuth token endpoint (`oauth.py`): the bearer of every API call must be
+an access token it issued, not yet expired on the sandbox clock. A `login-customer-id` header (a manager
+account acting for the customer) must be ten digits; the ones seen are listed in `/_sandbox/user_lists`.
+
+Checks as Google does: a `developer-token` header; one identifier per `UserIdentifier`; at most 20
 per user (`TOO_MANY_USER_IDENTIFIERS`); hashed fields must be 64 lowercase hex; at most 100,000 identifiers
 per request; one running job per list (`CONCURRENT_MODIFICATION`). With `enablePartialFailure` bad operations
 are reported in `partialFailureError` and the rest are kept. Jobs apply their operations when run; a job stays
@@ -27,6 +31,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from interaction_pipeline.sandbox.fault_middleware import refused_rows
+from interaction_pipeline.sandbox.google_ads.oauth import TokenIssuer, token_endpoint
 from interaction_pipeline.sandbox.google_ads.store import (
     FAILURE_TYPE,
     MAX_LIFE_SPAN_DAYS,
@@ -37,6 +42,7 @@ from interaction_pipeline.sandbox.google_ads.store import (
     ads_error,
     search,
 )
+from interaction_pipeline.sandbox.responses import bearer_token
 
 
 def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
@@ -72,17 +78,30 @@ def _mutate_user_lists(store: GoogleStore, cid: str, operations: list[dict]) -> 
 
 def routes(state: Any = None) -> list[BaseRoute]:
     store = GoogleStore(clock=state.clock.now) if state is not None else GoogleStore()
+    issuer = TokenIssuer(clock=store.clock)
 
-    def authorized(request: Request) -> bool:
-        return bool(request.headers.get("developer-token")) and request.headers.get(
-            "authorization", ""
-        ).startswith("Bearer ")
+    def refusal(request: Request) -> JSONResponse | None:
+        """Why the request may not call the API, as Google answers it; None when it may."""
+        if not request.headers.get("developer-token"):
+            return ads_error(401, {"authenticationError": "NOT_ADS_USER"}, "missing developer-token")
+        if not issuer.valid(bearer_token(request)):
+            return ads_error(
+                401,
+                {"authenticationError": "OAUTH_TOKEN_INVALID"},
+                "missing, unknown or expired access token",
+            )
+        login = request.headers.get("login-customer-id")
+        if login is not None:
+            if not (login.isdigit() and len(login) == 10):
+                return ads_error(
+                    400, {"requestError": "INVALID_CUSTOMER_ID"}, "login-customer-id must be 10 digits"
+                )
+            store.login_customer_ids.add(login)
+        return None
 
     async def customer_action(request: Request) -> JSONResponse:
-        if not authorized(request):
-            return ads_error(
-                401, {"authenticationError": "NOT_ADS_USER"}, "missing developer-token or bearer"
-            )
+        if (refused := refusal(request)) is not None:
+            return refused
         cid, action = request.path_params["cid"], request.path_params["action"]
         body = await request.json()
         store.refresh()
@@ -103,10 +122,8 @@ def routes(state: Any = None) -> list[BaseRoute]:
         return ads_error(404, {"requestError": "UNKNOWN"}, f"unknown method {action}")
 
     async def job_action(request: Request) -> JSONResponse:
-        if not authorized(request):
-            return ads_error(
-                401, {"authenticationError": "NOT_ADS_USER"}, "missing developer-token or bearer"
-            )
+        if (refused := refusal(request)) is not None:
+            return refused
         refuse = refused_rows(request)
         job_id, _, action = request.path_params["job"].partition(":")
         name = f"customers/{request.path_params['cid']}/offlineUserDataJobs/{job_id}"
@@ -145,6 +162,8 @@ def routes(state: Any = None) -> list[BaseRoute]:
                     }
                     for j in store.jobs.values()
                 ],
+                "login_customer_ids": sorted(store.login_customer_ids),
+                "access_tokens_issued": issuer.issued,
             }
         )
 
@@ -159,10 +178,13 @@ def routes(state: Any = None) -> list[BaseRoute]:
         return JSONResponse({"reset": chosen})
 
     async def settings(request: Request) -> JSONResponse:
-        store.job_seconds = float((await request.json()).get("job_seconds", 0.0))
-        return JSONResponse({"job_seconds": store.job_seconds})
+        body = await request.json()
+        store.job_seconds = float(body.get("job_seconds", store.job_seconds))
+        issuer.token_seconds = float(body.get("token_seconds", issuer.token_seconds))
+        return JSONResponse({"job_seconds": store.job_seconds, "token_seconds": issuer.token_seconds})
 
     return [
+        Route("/token", token_endpoint(issuer), methods=["POST"]),
         Route("/_sandbox/user_lists", show, methods=["GET"]),
         Route("/_sandbox/settings", settings, methods=["POST"]),
         Route("/_sandbox/reset", reset, methods=["POST"]),

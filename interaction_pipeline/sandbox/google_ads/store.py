@@ -85,6 +85,7 @@ class GoogleStore:
     ids: Any = field(default_factory=lambda: itertools.count(9000001 + secrets.randbelow(10**9) * 100))
     job_seconds: float = 0.0
     clock: Callable[[], float] = time.time  # the sandbox clock, which memberships expire on
+    login_customer_ids: set[str] = field(default_factory=set)
 
     def refresh(self) -> None:
         now, today = time.monotonic(), self.clock()

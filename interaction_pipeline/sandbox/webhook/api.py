@@ -1,7 +1,9 @@
 """Audience webhook receiver, mounted under /webhook: what a user's endpoint would see.
 
-`POST /webhook/audiences` takes Segment batch bodies signed with `X-Signature: sha256=<hex HMAC>` (secret
-`sandbox` unless set through `POST /webhook/_sandbox/settings {"secret": ...}`); a bad or missing signature is
+`POST /webhook/audiences` takes Segment batch bodies signed with
+`X-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">` (secret `sandbox` unless set through
+`POST /webhook/_sandbox/settings {"secret": ...}`) and verifies it as a user's endpoint should: the HMAC over
+the time and the body, and the time within five minutes of its clock; a bad, missing or stale signature is
 a 401. It keeps every audience's membership from the boolean traits of `identify` messages, deduplicating on
 `messageId`. `GET /webhook/_sandbox/received` shows memberships and message counts; faults come from
 `/_sandbox/faults`.
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -21,6 +24,8 @@ from starlette.routing import BaseRoute, Route
 
 from interaction_pipeline.partners import SANDBOX_WEBHOOK_SECRET
 
+TOLERANCE_SECONDS = 300
+
 
 @dataclass
 class WebhookStore:
@@ -28,6 +33,21 @@ class WebhookStore:
     seen: set[str] = field(default_factory=set)
     events: dict[str, int] = field(default_factory=dict)
     members: dict[str, dict[str, bool]] = field(default_factory=dict)
+
+
+def signature_problem(header: str, body: bytes, secret: str, tolerance: float) -> str | None:
+    """Why ``X-Signature`` does not prove the body came from the pipeline just now, or None."""
+    fields = [part.strip().partition("=") for part in header.split(",")]
+    timestamps = [value for name, _, value in fields if name == "t"]
+    signatures = [value for name, _, value in fields if name == "v1"]
+    if len(timestamps) != 1 or not timestamps[0].isdigit() or not signatures:
+        return "X-Signature must be t=<unix seconds>,v1=<hex HMAC-SHA256>"
+    if abs(time.time() - int(timestamps[0])) > tolerance:
+        return f"X-Signature is older than {tolerance:g} seconds (or from the future): a replay?"
+    expected = hmac.new(secret.encode(), timestamps[0].encode() + b"." + body, hashlib.sha256).hexdigest()
+    if not any(hmac.compare_digest(expected, signature) for signature in signatures):
+        return "X-Signature does not match"
+    return None
 
 
 def fault_answer(status: int, code: str | None) -> tuple[dict, dict[str, str]]:
@@ -39,9 +59,10 @@ def routes(state: Any = None) -> list[BaseRoute]:
 
     async def receive(request: Request) -> JSONResponse:
         body = await request.body()
-        expected = "sha256=" + hmac.new(store.secret.encode(), body, hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
-            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
+        header = request.headers.get("x-signature", "")
+        problem = signature_problem(header, body, store.secret, TOLERANCE_SECONDS)
+        if problem is not None:
+            return JSONResponse({"code": "bad_signature", "message": problem}, 401)
         for message in orjson.loads(body).get("batch", []):
             if message["messageId"] in store.seen:
                 continue
@@ -59,12 +80,14 @@ def routes(state: Any = None) -> list[BaseRoute]:
         return JSONResponse({"ok": True})
 
     async def count(request: Request) -> JSONResponse:
-        """`GET /webhook/audiences?audience=<name>`, signed with the HMAC of the name: `{"members": n}`, how
-        many members of the audience the receiver holds (what a sync compares with what it confirmed)."""
+        """`GET /webhook/audiences?audience=<name>`, signed as a post is with the name for the body:
+        `{"members": n}`, how many members of the audience the receiver holds (what a sync compares with what
+        it confirmed)."""
         audience = request.query_params.get("audience", "")
-        expected = "sha256=" + hmac.new(store.secret.encode(), audience.encode(), hashlib.sha256).hexdigest()
-        if not hmac.compare_digest(request.headers.get("x-signature", ""), expected):
-            return JSONResponse({"code": "bad_signature", "message": "X-Signature does not match"}, 401)
+        header = request.headers.get("x-signature", "")
+        problem = signature_problem(header, audience.encode(), store.secret, TOLERANCE_SECONDS)
+        if problem is not None:
+            return JSONResponse({"code": "bad_signature", "message": problem}, 401)
         return JSONResponse({"audience": audience, "members": sum(store.members.get(audience, {}).values())})
 
     async def reset(request: Request) -> JSONResponse:

@@ -1,8 +1,9 @@
 {{ config(materialized='view') }}
 
-{#- Every purchase a profile made: Order Completed events and successful Stripe charges. A view: the orders
-    are kept incrementally in int_order_purchases, and the charges (one row per payment, not per event) are
-    profiled again on each read, so a refunded or re-linked charge is never stale. -#}
+{#- Every purchase a profile made: Order Completed events and Stripe payments (int_stripe_payments: succeeded
+    charges and invoices paid without one). A view: the orders are kept incrementally in int_order_purchases,
+    and the payments (one row per payment, not per event) are profiled again on each read, so a refunded or
+    re-linked payment is never stale. -#}
 
 with orders as (
 
@@ -10,9 +11,9 @@ with orders as (
 
 ),
 
-charges as (
+stripe_payments as (
 
-    select * from {{ ref('stg_stripe__charges') }}
+    select * from {{ ref('int_stripe_payments') }}
 
 ),
 
@@ -25,18 +26,17 @@ identifiers as (
 payments as (
 
     select
-        charges.charge_id as purchase_id,
-        'stripe_charge' as purchase_source,
+        stripe_payments.payment_id as purchase_id,
+        stripe_payments.payment_source as purchase_source,
         identifiers.profile_id,
-        charges.created_at as purchased_at,
-        {{ cents_to_amount('charges.amount_cents') }} as amount,
-        upper(charges.currency) as currency
-    from charges
+        stripe_payments.paid_at as purchased_at,
+        {{ cents_to_amount('stripe_payments.amount_cents') }} as amount,
+        upper(stripe_payments.currency) as currency
+    from stripe_payments
     left join identifiers
         on
             identifiers.identifier_type = 'stripe_customer_id'
-            and charges.customer_id = identifiers.identifier_value
-    where charges.is_paid and charges.charge_status = 'succeeded'
+            and stripe_payments.customer_id = identifiers.identifier_value
 
 ),
 

@@ -18,33 +18,28 @@ with new_events as (
 new_activity as (
 
     select
-        {{ recipient_id('user_id', 'email', 'anonymous_id') }} as recipient_id,
-        user_id,
-        email,
-        anonymous_id,
-        max(case when action = 'Email Opened' and not is_machine_open then occurred_at end)
-            as last_human_email_open_at,
-        max(case when action = 'Email Link Clicked' then occurred_at end) as last_email_click_at,
-        max(case when action in ('Page Viewed', 'Screen Viewed', 'Application Opened') then occurred_at end)
-            as last_visit_at,
-        max(case when is_human_engagement then occurred_at end) as last_human_engagement_at,
-        max(loaded_at) as last_loaded_at
+        {{ recipient_id('new_events.user_id', 'new_events.email', 'new_events.anonymous_id') }} as recipient_id,
+        new_events.user_id,
+        new_events.email,
+        new_events.anonymous_id,
+        {{ latest_engagement_times('new_events') }},
+        max(new_events.loaded_at) as last_loaded_at
     from new_events
-    group by user_id, email, anonymous_id
+    group by new_events.user_id, new_events.email, new_events.anonymous_id
 
 ),
 
 new_nps_answers as (
 
     select
-        user_id,
-        email,
-        anonymous_id,
-        occurred_at as answered_at,
-        message_id,
-        survey_score
+        new_events.user_id,
+        new_events.email,
+        new_events.anonymous_id,
+        new_events.occurred_at as answered_at,
+        new_events.message_id,
+        new_events.survey_score
     from new_events
-    where action = 'Survey Question Answered' and upper(survey_type) = 'NPS'
+    where {{ is_nps_answer('new_events') }}
 
 ),
 

@@ -9,7 +9,8 @@
     event_name_mapping seed. Incremental runs read the messages loaded after the newest row already here: a
     load writes all its rows with one _loaded_at and never overlaps a dbt run (both sit in the one-slot
     warehouse pool). Rows are appended: stg_events__messages holds each message_id once and a rerun reads
-    nothing new, so no message is ever written twice. -#}
+    nothing new, so no message is ever written twice. An open is classified once, as it arrives: a prefetch is
+    matched to its delivery through the identities stitched by then (so this model follows identity). -#}
 
 {%- set since_last_run -%}
     {% if is_incremental() -%}
@@ -47,6 +48,12 @@ event_name_mapping as (
 machine_open_user_agents as (
 
     select * from {{ ref('machine_open_user_agents') }}
+
+),
+
+identifiers as (
+
+    select * from {{ ref('int_identifiers_stitched') }}
 
 ),
 
@@ -217,22 +224,34 @@ keyed as (
 
 ),
 
-deliveries as (
+email_receipts as (
 
+    -- The deliveries and opens of this load, and the deliveries already stored from a day before its earliest
+    -- event: what prefetched opens are matched against.
     select
+        message_id,
         source_name,
         campaign_id,
+        action,
+        resolved_user_id as user_id,
+        email,
+        resolved_anonymous_id as anonymous_id,
         recipient_key,
         occurred_at
     from keyed
-    where action = 'Email Delivered'
+    where action in ('Email Delivered', 'Email Opened')
 
     {% if is_incremental() %}
         union all
 
         select
+            message_id,
             source_name,
             campaign_id,
+            action,
+            user_id,
+            email,
+            anonymous_id,
             recipient_key,
             occurred_at
         from {{ this }}
@@ -243,20 +262,47 @@ deliveries as (
 
 ),
 
+profiled_receipts as (
+
+    {{ select_with_recipient_profile('email_receipts', 'identifiers') }}
+
+),
+
+matchable_receipts as (
+
+    -- A delivery and an open are the same person's when they belong to one profile, whichever of its
+    -- identifiers each event carries (a delivery addressed to the email, an open reported for the user id);
+    -- an event whose ids are stitched to no profile is matched on its recipient alone.
+    select
+        message_id,
+        source_name,
+        campaign_id,
+        action,
+        occurred_at,
+        profile_id is null as is_matched_by_recipient,
+        coalesce(profile_id, recipient_key) as match_key
+    from profiled_receipts
+
+),
+
 prefetched_opens as (
 
     -- An open this soon after its own delivery was fetched by the mailbox provider, not read by a person.
-    select distinct keyed.message_id
-    from keyed
-    inner join deliveries
+    select distinct
+        opens.source_name,
+        opens.message_id
+    from matchable_receipts as opens
+    inner join matchable_receipts as deliveries
         on
-            keyed.source_name = deliveries.source_name
-            and keyed.campaign_id = deliveries.campaign_id
-            and keyed.recipient_key = deliveries.recipient_key
+            opens.source_name = deliveries.source_name
+            and opens.campaign_id = deliveries.campaign_id
+            and opens.is_matched_by_recipient = deliveries.is_matched_by_recipient
+            and opens.match_key = deliveries.match_key
     where
-        keyed.action = 'Email Opened'
-        and keyed.occurred_at >= deliveries.occurred_at
-        and {{ dbt.datediff('deliveries.occurred_at', 'keyed.occurred_at', 'second') }}
+        opens.action = 'Email Opened'
+        and deliveries.action = 'Email Delivered'
+        and opens.occurred_at >= deliveries.occurred_at
+        and {{ dbt.datediff('deliveries.occurred_at', 'opens.occurred_at', 'second') }}
         <= {{ var('machine_open_max_seconds_after_delivery') }}
 
 ),
@@ -285,7 +331,7 @@ classified as (
         ) as is_machine_open
     from keyed
     left join prefetched_opens
-        on keyed.message_id = prefetched_opens.message_id
+        on keyed.source_name = prefetched_opens.source_name and keyed.message_id = prefetched_opens.message_id
 
 ),
 

@@ -8,13 +8,14 @@
 {#- Email conversions: a profile converts for a campaign when it purchases (Order Completed or a successful
     Stripe charge) after a human open or a click of that campaign, within var attribution_window_days
     (inclusive). The conversion is credited to the earliest such touch (its variation and day), once per
-    campaign and profile, with the amount of the first purchase in the window. Recomputed on every run from the
-    narrow touches and purchases, since stitching may move a touch to another profile; only the rows that
-    changed are written. -#}
+    campaign and profile, with the amount of the first purchase in the window. Touches and purchases at or after
+    as_of are left out. Recomputed on every run from the narrow touches and purchases, since stitching may move
+    a touch to another profile; only the rows that changed are written. -#}
 
 with email_touches as (
 
     select * from {{ ref('int_email_touches') }}
+    where {{ before_as_of('touched_at') }}
 
 ),
 
@@ -27,6 +28,7 @@ recipient_profiles as (
 purchases as (
 
     select * from {{ ref('int_purchases_unioned') }}
+    where {{ before_as_of('purchased_at') }}
 
 ),
 

@@ -9,8 +9,12 @@
 {#- Identity resolution: every identifier gets the profile it belongs to.
     Priority user_id > email > anonymous_id > vendor ids. A component's label is its highest-priority,
     earliest-seen identifier (compared column by column, so values may hold any character), and its profile_id
-    is a hash of that identifier's type and value, so ids stay stable while the top identifier does. Merge protection: a user id is an anchor and never adopts another label, so a profile
-    holds at most one user id; an email seen with two user ids joins the one seen first.
+    is a hash of that identifier's type and value, so ids stay stable while the top identifier does.
+    Merge protection: a user id is an anchor and never adopts another label, so a profile holds at most one user
+    id. An identifier identified with user ids (on a record with them) is pinned to the best of them and never
+    follows another identifier elsewhere: a device identified to one user stays with that user even when it
+    shares an email with another. An email identified with two user ids (a family's, a team's) belongs here to
+    the one seen first; identified_user_ids counts them, and int_identifiers_shared gives it to each of them.
 
     Incremental: label propagation is local, so after `passes` passes an identifier's label depends only on the
     identifiers within `passes` hops. A run finds the identifiers that changed (new, first seen earlier, or in
@@ -157,15 +161,6 @@ nodes as (
 
 ),
 
-node_labels as (
-
-    select
-        node_key,
-        node_key as label,
-        is_anchor
-    from nodes
-
-),
 
 record_nodes as (
 
@@ -193,6 +188,38 @@ edges as (
 
 ),
 
+identified_users as (
+
+    -- The user ids each identifier was identified with: those on one of its records.
+    select
+        edges.from_node as node_key,
+        min(edges.to_node) as best_user_node,
+        count(*) as user_ids
+    from edges
+    inner join nodes as user_node
+        on edges.to_node = user_node.node_key
+    where user_node.is_anchor
+    group by edges.from_node
+
+),
+
+node_labels as (
+
+    -- User ids are anchors labelled by themselves; an identifier identified with user ids is pinned to the best
+    -- of them (the smallest key), so it never takes another user's label through a shared neighbour.
+    select
+        nodes.node_key,
+        case
+            when nodes.is_anchor then nodes.node_key
+            else coalesce(identified_users.best_user_node, nodes.node_key)
+        end as label,
+        nodes.is_anchor or identified_users.node_key is not null as is_anchor
+    from nodes
+    left join identified_users
+        on nodes.node_key = identified_users.node_key
+
+),
+
 {{ label_propagation_ctes('node_labels', 'edges', passes, result='propagated_labels') }},
 
 labelled as (
@@ -202,6 +229,7 @@ labelled as (
         nodes.identifier_value,
         nodes.first_seen_at,
         nodes.records_fingerprint,
+        coalesce(identified_users.user_ids, 0) as identified_user_ids,
         profile_node.identifier_type as profile_identifier_type,
         profile_node.identifier_value as profile_identifier_value
     from nodes
@@ -209,6 +237,8 @@ labelled as (
         on nodes.node_key = final_label.node_key
     inner join nodes as profile_node
         on final_label.label = profile_node.node_key
+    left join identified_users
+        on nodes.node_key = identified_users.node_key
     {% if is_incremental() -%}
         -- Only these have their whole neighbourhood of `passes` hops inside the region.
         inner join within_{{ passes }}_hops as rewritten
@@ -227,7 +257,8 @@ final as (
         identifier_value,
         first_seen_at,
         {{ dbt.concat(['profile_identifier_type', "':'", 'profile_identifier_value']) }} as profile_anchor,
-        records_fingerprint
+        records_fingerprint,
+        identified_user_ids
     from labelled
 
     {% if is_incremental() -%}
@@ -242,7 +273,8 @@ final as (
             identifier_value,
             cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
             cast(null as {{ dbt.type_string() }}) as profile_anchor,
-            cast(null as {{ dbt.type_string() }}) as records_fingerprint
+            cast(null as {{ dbt.type_string() }}) as records_fingerprint,
+            cast(null as {{ dbt.type_bigint() }}) as identified_user_ids
         from compared_nodes
         where is_unobserved
     {%- endif %}

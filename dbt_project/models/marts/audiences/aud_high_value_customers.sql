@@ -1,5 +1,6 @@
-{#- Customers whose lifetime Stripe revenue reaches var high_value_min_revenue: the seed list for lookalike
-    audiences and VIP treatment, also exported as a CSV for the sales team. Minus suppressed profiles. -#}
+{#- Customers whose lifetime Stripe revenue (every payment before as_of) reaches var high_value_min_revenue: the
+    seed list for lookalike audiences and VIP treatment, also exported as a CSV for the sales team. Minus
+    suppressed profiles and the contact details they share (dim_profile_marketing_contacts). -#}
 
 with engagement as (
 
@@ -7,38 +8,28 @@ with engagement as (
 
 ),
 
-profiles as (
+contacts as (
 
-    select * from {{ ref('dim_profiles') }}
-
-),
-
-suppressed as (
-
-    select * from {{ ref('aud_open_ticket_suppression') }}
+    select * from {{ ref('dim_profile_marketing_contacts') }}
 
 ),
 
 final as (
 
     select
-        profiles.profile_id,
-        profiles.email,
-        profiles.phone,
-        profiles.user_id,
-        profiles.first_name,
-        profiles.last_name,
-        profiles.country,
+        contacts.profile_id,
+        contacts.email,
+        contacts.phone,
+        contacts.user_id,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.country,
         engagement.lifetime_revenue,
         engagement.last_purchase_at
     from engagement
-    inner join profiles
-        on engagement.profile_id = profiles.profile_id
-    left join suppressed
-        on engagement.profile_id = suppressed.profile_id
-    where
-        engagement.lifetime_revenue >= {{ var('high_value_min_revenue') }}
-        and suppressed.profile_id is null
+    inner join contacts
+        on engagement.profile_id = contacts.profile_id
+    where engagement.lifetime_revenue >= {{ var('high_value_min_revenue') }}
 
 )
 

@@ -1,5 +1,6 @@
 {#- Everyone with a Zendesk ticket still being worked on (new, open, pending, hold): pushed as an exclusion
-    list so nobody is upsold while waiting on support. Solved and closed tickets do not count. -#}
+    list so nobody is upsold while waiting on support. Solved and closed tickets do not count. Tickets created
+    at or after as_of are left out; a ticket's status is the one it has now (Zendesk keeps no history of it). -#}
 
 with tickets as (
 
@@ -20,7 +21,10 @@ open_ticket_profiles as (
         count(*) as open_tickets,
         max(updated_at) as last_ticket_update_at
     from tickets
-    where ticket_status in ('new', 'open', 'pending', 'hold') and profile_id is not null
+    where
+        ticket_status in ('new', 'open', 'pending', 'hold')
+        and profile_id is not null
+        and {{ before_as_of('created_at') }}
     group by profile_id
 
 ),

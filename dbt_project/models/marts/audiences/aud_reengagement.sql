@@ -1,7 +1,8 @@
-{#- People worth winning back: no purchase and no visit (page, screen, app open) within
+{#- People worth winning back: no purchase and no visit (page view, screen view or app open) within
     var reengagement_inactivity_days, yet at least one human email open (machine opens excluded) within
     var reengagement_open_days, both counted back from as_of. Suppressed profiles (open support tickets) are
-    removed; a member needs an email or a phone for the ad platforms to match. -#}
+    removed, and so are emails and phones a suppressed profile shares (dim_profile_marketing_contacts). A member
+    without an email or a phone stays in: destinations send what they can match and report the rest. -#}
 
 with engagement as (
 
@@ -9,15 +10,9 @@ with engagement as (
 
 ),
 
-profiles as (
+contacts as (
 
-    select * from {{ ref('dim_profiles') }}
-
-),
-
-suppressed as (
-
-    select * from {{ ref('aud_open_ticket_suppression') }}
+    select * from {{ ref('dim_profile_marketing_contacts') }}
 
 ),
 
@@ -45,24 +40,19 @@ eligible as (
 final as (
 
     select
-        profiles.profile_id,
-        profiles.email,
-        profiles.phone,
-        profiles.user_id,
-        profiles.first_name,
-        profiles.last_name,
-        profiles.country,
+        contacts.profile_id,
+        contacts.email,
+        contacts.phone,
+        contacts.user_id,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.country,
         eligible.last_human_email_open_at,
         eligible.last_purchase_at,
         eligible.last_visit_at
     from eligible
-    inner join profiles
-        on eligible.profile_id = profiles.profile_id
-    left join suppressed
-        on eligible.profile_id = suppressed.profile_id
-    where
-        suppressed.profile_id is null
-        and (profiles.email is not null or profiles.phone is not null)
+    inner join contacts
+        on eligible.profile_id = contacts.profile_id
 
 )
 

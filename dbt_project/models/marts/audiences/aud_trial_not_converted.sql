@@ -1,7 +1,7 @@
 {#- Trials that ended recently without a single successful payment: the cheapest customers to win, since
     they already chose the product once. A Stripe subscription whose trial ended within
-    var trial_ended_within_days of as_of, not live now, on a profile with no successful charge ever; minus
-    suppressed profiles. -#}
+    var trial_ended_within_days before as_of, not live now, on a profile with no Stripe payment before as_of; minus
+    suppressed profiles and the contact details they share (dim_profile_marketing_contacts). -#}
 
 with subscriptions as (
 
@@ -15,15 +15,9 @@ engagement as (
 
 ),
 
-profiles as (
+contacts as (
 
-    select * from {{ ref('dim_profiles') }}
-
-),
-
-suppressed as (
-
-    select * from {{ ref('aud_open_ticket_suppression') }}
+    select * from {{ ref('dim_profile_marketing_contacts') }}
 
 ),
 
@@ -37,7 +31,8 @@ ended_trials as (
         profile_id is not null
         and not is_live
         and trial_ended_at >= {{ days_before_as_of(var('trial_ended_within_days')) }}
-        and trial_ended_at <= {{ as_of_timestamp() }}
+        and {{ before_as_of('trial_ended_at') }}
+        and {{ before_as_of('created_at') }}
     group by profile_id
 
 ),
@@ -45,24 +40,20 @@ ended_trials as (
 final as (
 
     select
-        profiles.profile_id,
-        profiles.email,
-        profiles.phone,
-        profiles.user_id,
-        profiles.first_name,
-        profiles.last_name,
-        profiles.country,
+        contacts.profile_id,
+        contacts.email,
+        contacts.phone,
+        contacts.user_id,
+        contacts.first_name,
+        contacts.last_name,
+        contacts.country,
         ended_trials.trial_ended_at
     from ended_trials
-    inner join profiles
-        on ended_trials.profile_id = profiles.profile_id
+    inner join contacts
+        on ended_trials.profile_id = contacts.profile_id
     inner join engagement
         on ended_trials.profile_id = engagement.profile_id
-    left join suppressed
-        on ended_trials.profile_id = suppressed.profile_id
-    where
-        engagement.lifetime_revenue = 0
-        and suppressed.profile_id is null
+    where engagement.lifetime_revenue = 0
 
 )
 

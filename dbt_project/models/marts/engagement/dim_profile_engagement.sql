@@ -3,7 +3,9 @@
 {#- Per profile: last human email open, last click, last visit, last purchase, revenue, Stripe subscription,
     open Zendesk tickets, Salesforce account, and an engagement segment measured from the as_of date:
     active (engaged within engagement_active_days), lapsing (within engagement_lapsing_days), dormant (earlier),
-    never_engaged. Lifetime revenue counts successful Stripe charges; order revenue counts Order Completed. -#}
+    never_engaged. Lifetime revenue counts Stripe payments (int_stripe_payments); order revenue counts Order
+    Completed. Everything is as of as_of: engagement and purchases before it, subscriptions and tickets created
+    before it (with the status they have now: Stripe and Zendesk keep no history of it). -#}
 
 with profiles as (
 
@@ -21,21 +23,21 @@ recipients as (
 purchases as (
 
     select * from {{ ref('int_purchases_unioned') }}
-    where profile_id is not null
+    where profile_id is not null and {{ before_as_of('purchased_at') }}
 
 ),
 
 subscriptions as (
 
     select * from {{ ref('int_subscriptions_priced') }}
-    where profile_id is not null
+    where profile_id is not null and {{ before_as_of('created_at') }}
 
 ),
 
 tickets as (
 
     select * from {{ ref('int_support_tickets_profiled') }}
-    where profile_id is not null
+    where profile_id is not null and {{ before_as_of('created_at') }}
 
 ),
 
@@ -76,7 +78,7 @@ revenue as (
         profile_id,
         max(purchased_at) as last_purchase_at,
         count(*) as purchases,
-        sum(case when purchase_source = 'stripe_charge' then amount else 0 end) as lifetime_revenue,
+        sum(case when purchase_source <> 'order_completed' then amount else 0 end) as lifetime_revenue,
         sum(case when purchase_source = 'order_completed' then amount else 0 end) as order_revenue
     from purchases
     group by profile_id

@@ -2,11 +2,12 @@
 
 {#- Experiment exposures (Experiment Viewed, Statsig exposures) per experiment and variation, with the
     profiles that purchased within var attribution_window_days of their first exposure. A profile counts in
-    the variation it saw first. -#}
+    the variation it saw first. Exposures and purchases at or after as_of are left out. -#}
 
 with recipient_first_exposures as (
 
     select * from {{ ref('int_experiment_first_exposures') }}
+    where {{ before_as_of('exposed_at') }}
 
 ),
 
@@ -19,6 +20,7 @@ recipient_profiles as (
 purchases as (
 
     select * from {{ ref('int_purchases_unioned') }}
+    where {{ before_as_of('purchased_at') }}
 
 ),
 

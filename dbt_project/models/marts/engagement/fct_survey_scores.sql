@@ -1,11 +1,12 @@
 {{ config(unique_key='survey_key') }}
 
 {#- Survey results per survey: responses, average score and, for NPS surveys, the Net Promoter Score
-    (% promoters − % detractors). -#}
+    (% promoters − % detractors), over the answers given before as_of. -#}
 
 with responses as (
 
     select * from {{ ref('fct_survey_responses') }}
+    where {{ before_as_of('answered_at') }}
 
 ),
 

@@ -1,19 +1,25 @@
 {{ config(unique_key='campaign_key') }}
 
-{#- The email funnel per campaign over its whole life; unique openers and clickers are counted once per
-    campaign (so they are not the sum of the daily rows). -#}
+{#- The email funnel per campaign over its whole life (until as_of): event counts, and people counted once per
+    campaign (someone who opened on two days, or in two variations, is one opener), with the rates between
+    steps dividing like by like. -#}
 
 with daily_counts as (
 
     select * from {{ ref('int_campaign_daily_counts') }}
-    where channel = 'email'
+    where channel = 'email' and {{ day_before_as_of('event_date') }}
 
 ),
 
-daily_engagers as (
+campaign_recipients as (
 
-    select * from {{ ref('int_campaign_daily_engagers') }}
-    where channel = 'email'
+    select * from {{ ref('int_campaign_recipients') }}
+
+),
+
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
 
 ),
 
@@ -37,68 +43,49 @@ summed_counts as (
 
 ),
 
-unique_engagers as (
+people as (
 
-    -- Distinct over the campaign's life: someone who opened on two days is one opener.
-    select
-        daily_engagers.source_name,
-        daily_engagers.campaign_id,
-        {{ email_funnel_unique_engagers('daily_engagers') }}
-    from daily_engagers
-    group by daily_engagers.source_name, daily_engagers.campaign_id
+    {{ campaign_people('campaign_recipients', 'recipient_profiles', 'email', by_variation=false) }}
 
 ),
 
-counts as (
+people_converted as (
 
     select
-        summed_counts.source_name,
-        summed_counts.campaign_id,
-        summed_counts.campaign_name,
-        summed_counts.first_event_at,
-        summed_counts.last_event_at,
-        {{ email_funnel_measures('summed_counts', 'unique_engagers') }}
-    from summed_counts
-    left join unique_engagers
+        people.*,
+        conversions.purchase_id as conversion_purchase_id,
+        conversions.amount as conversion_amount
+    from people
+    left join conversions
         on
-            summed_counts.source_name = unique_engagers.source_name
-            and summed_counts.campaign_id = unique_engagers.campaign_id
+            people.source_name = conversions.source_name
+            and people.campaign_id = conversions.campaign_id
+            and people.profile_id = conversions.profile_id
 
 ),
 
-conversion_counts as (
+people_counts as (
 
     select
-        source_name,
-        campaign_id,
-        count(*) as conversions,
-        sum(amount) as conversion_revenue
-    from conversions
-    group by source_name, campaign_id
-
-),
-
-joined as (
-
-    select
-        counts.*,
-        coalesce(conversion_counts.conversions, 0) as conversions,
-        coalesce(conversion_counts.conversion_revenue, 0) as conversion_revenue
-    from counts
-    left join conversion_counts
-        on
-            counts.source_name = conversion_counts.source_name
-            and counts.campaign_id = conversion_counts.campaign_id
+        people_converted.source_name,
+        people_converted.campaign_id,
+        {{ email_funnel_people('people_converted') }}
+    from people_converted
+    group by people_converted.source_name, people_converted.campaign_id
 
 ),
 
 final as (
 
     select
-        {{ surrogate_key(['source_name', 'campaign_id']) }} as campaign_key,
-        *,
-        {{ email_funnel_rates('joined') }}
-    from joined
+        {{ surrogate_key(['summed_counts.source_name', 'summed_counts.campaign_id']) }} as campaign_key,
+        summed_counts.*,
+        {{ email_funnel_columns('people_counts') }}
+    from summed_counts
+    left join people_counts
+        on
+            summed_counts.source_name = people_counts.source_name
+            and summed_counts.campaign_id = people_counts.campaign_id
 
 )
 

@@ -1,20 +1,27 @@
 {{ config(unique_key='funnel_day_key') }}
 
-{#- The email funnel per campaign, message variation and day (UTC): sent → delivered → human open → click →
-    conversion, with bounces (hard/soft), unsubscribes, spam reports and the rates between steps. Opens
-    flagged as machine opens are counted apart and never as engagement. -#}
+{#- The email funnel per campaign, message variation and day (UTC). Event counts (sent, delivered, opens,
+    clicks, unsubscribes, spam reports) are the events of that day; opens flagged as machine opens are counted
+    apart and never as engagement. People (unique sends, deliveries, bounces, openers, clickers, conversions)
+    and the rates between steps follow the people the campaign first reached that day, whenever they went on to
+    open, click or buy, so every rate divides like by like. Only what happened before as_of counts. -#}
 
 with daily_counts as (
 
     select * from {{ ref('int_campaign_daily_counts') }}
-    where channel = 'email'
+    where channel = 'email' and {{ day_before_as_of('event_date') }}
 
 ),
 
-daily_engagers as (
+campaign_recipients as (
 
-    select * from {{ ref('int_campaign_daily_engagers') }}
-    where channel = 'email'
+    select * from {{ ref('int_campaign_recipients') }}
+
+),
+
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
 
 ),
 
@@ -43,81 +50,63 @@ summed_counts as (
 
 ),
 
-unique_engagers as (
+people as (
+
+    {{ campaign_people('campaign_recipients', 'recipient_profiles', 'email') }}
+
+),
+
+people_converted as (
+
+    -- A conversion belongs to the variation of the touch it is credited to.
+    select
+        people.*,
+        cast(people.first_reached_at as date) as reached_on,
+        conversions.purchase_id as conversion_purchase_id,
+        conversions.amount as conversion_amount
+    from people
+    left join conversions
+        on
+            people.source_name = conversions.source_name
+            and people.campaign_id = conversions.campaign_id
+            and coalesce(people.message_variation_id, '') = coalesce(conversions.message_variation_id, '')
+            and people.profile_id = conversions.profile_id
+
+),
+
+people_counts as (
 
     select
-        daily_engagers.source_name,
-        daily_engagers.campaign_id,
-        daily_engagers.message_variation_id,
-        daily_engagers.event_date,
-        {{ email_funnel_unique_engagers('daily_engagers', per_day=true) }}
-    from daily_engagers
+        people_converted.source_name,
+        people_converted.campaign_id,
+        people_converted.message_variation_id,
+        people_converted.reached_on,
+        {{ email_funnel_people('people_converted') }}
+    from people_converted
     group by
-        daily_engagers.source_name,
-        daily_engagers.campaign_id,
-        daily_engagers.message_variation_id,
-        daily_engagers.event_date
-
-),
-
-counts as (
-
-    select
-        summed_counts.source_name,
-        summed_counts.campaign_id,
-        summed_counts.campaign_name,
-        summed_counts.message_variation_id,
-        summed_counts.message_variation_name,
-        summed_counts.event_date,
-        {{ email_funnel_measures('summed_counts', 'unique_engagers') }}
-    from summed_counts
-    left join unique_engagers
-        on
-            summed_counts.source_name = unique_engagers.source_name
-            and summed_counts.campaign_id = unique_engagers.campaign_id
-            and coalesce(summed_counts.message_variation_id, '') = coalesce(unique_engagers.message_variation_id, '')
-            and summed_counts.event_date = unique_engagers.event_date
-
-),
-
-conversion_counts as (
-
-    select
-        source_name,
-        campaign_id,
-        message_variation_id,
-        touched_on as event_date,
-        count(*) as conversions,
-        sum(amount) as conversion_revenue
-    from conversions
-    group by source_name, campaign_id, message_variation_id, touched_on
-
-),
-
-joined as (
-
-    select
-        counts.*,
-        coalesce(conversion_counts.conversions, 0) as conversions,
-        coalesce(conversion_counts.conversion_revenue, 0) as conversion_revenue
-    from counts
-    left join conversion_counts
-        on
-            counts.source_name = conversion_counts.source_name
-            and counts.campaign_id = conversion_counts.campaign_id
-            and coalesce(counts.message_variation_id, '') = coalesce(conversion_counts.message_variation_id, '')
-            and counts.event_date = conversion_counts.event_date
+        people_converted.source_name,
+        people_converted.campaign_id,
+        people_converted.message_variation_id,
+        people_converted.reached_on
 
 ),
 
 final as (
 
     select
-        {{ surrogate_key(['source_name', 'campaign_id', 'message_variation_id', 'event_date']) }}
-            as funnel_day_key,
-        *,
-        {{ email_funnel_rates('joined') }}
-    from joined
+        {{ surrogate_key([
+            'summed_counts.source_name', 'summed_counts.campaign_id', 'summed_counts.message_variation_id',
+            'summed_counts.event_date'
+        ]) }} as funnel_day_key,
+        summed_counts.*,
+        {{ email_funnel_columns('people_counts') }}
+    from summed_counts
+    left join people_counts
+        on
+            summed_counts.source_name = people_counts.source_name
+            and summed_counts.campaign_id = people_counts.campaign_id
+            and coalesce(summed_counts.message_variation_id, '') = coalesce(people_counts.message_variation_id, '')
+            and summed_counts.event_date = people_counts.reached_on
 
 )
 

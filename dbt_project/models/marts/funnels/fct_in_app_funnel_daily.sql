@@ -1,11 +1,26 @@
 {{ config(unique_key='funnel_day_key') }}
 
-{#- In-app messages and content cards per campaign and day: sent → delivered → viewed → clicked. -#}
+{#- In-app messages and content cards per campaign and day: sent → delivered → viewed → clicked. Event counts
+    are the events of that day; people and the click rate follow the people the campaign first reached that
+    day (of those who viewed the message, the share who clicked it), so the rate never exceeds 1. Only what
+    happened before as_of counts. -#}
 
 with daily_counts as (
 
     select * from {{ ref('int_campaign_daily_counts') }}
-    where channel = 'in_app'
+    where channel = 'in_app' and {{ day_before_as_of('event_date') }}
+
+),
+
+campaign_recipients as (
+
+    select * from {{ ref('int_campaign_recipients') }}
+
+),
+
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
 
 ),
 
@@ -26,13 +41,40 @@ counts as (
 
 ),
 
+people as (
+
+    {{ campaign_people('campaign_recipients', 'recipient_profiles', 'in_app', by_variation=false) }}
+
+),
+
+people_counts as (
+
+    select
+        people.source_name,
+        people.campaign_id,
+        cast(people.first_reached_at as date) as reached_on,
+        {{ people_reaching('people', 'opened') }} as unique_viewers,
+        {{ people_reaching('people', 'clicked') }} as unique_clickers,
+        {{ people_rate('people', 'clicked', 'opened') }} as click_rate_of_viewed
+    from people
+    group by people.source_name, people.campaign_id, cast(people.first_reached_at as date)
+
+),
+
 final as (
 
     select
-        {{ surrogate_key(['source_name', 'campaign_id', 'event_date']) }} as funnel_day_key,
-        *,
-        {{ safe_ratio('clicked', 'viewed') }} as click_rate_of_viewed
+        {{ surrogate_key(['counts.source_name', 'counts.campaign_id', 'counts.event_date']) }} as funnel_day_key,
+        counts.*,
+        coalesce(people_counts.unique_viewers, 0) as unique_viewers,
+        coalesce(people_counts.unique_clickers, 0) as unique_clickers,
+        people_counts.click_rate_of_viewed
     from counts
+    left join people_counts
+        on
+            counts.source_name = people_counts.source_name
+            and counts.campaign_id = people_counts.campaign_id
+            and counts.event_date = people_counts.reached_on
 
 )
 

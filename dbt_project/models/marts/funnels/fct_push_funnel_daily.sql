@@ -1,19 +1,27 @@
 {{ config(unique_key='funnel_day_key') }}
 
-{#- Push per campaign and day: sent → received → tapped, plus bounces. Braze reports no "received" step, so
-    tap rates are given against both sent and received. -#}
+{#- Push per campaign and day: sent → received → tapped, plus bounces. Event counts are the events of that day;
+    people and rates follow the people the campaign first reached that day, so a rate divides like by like (of
+    the people sent a push, those who tapped it). Braze reports no "received" step, so tap rates are given
+    against both sent and received; a rate is null when nobody reached its denominator. Only what happened
+    before as_of counts. -#}
 
 with daily_counts as (
 
     select * from {{ ref('int_campaign_daily_counts') }}
-    where channel = 'push'
+    where channel = 'push' and {{ day_before_as_of('event_date') }}
 
 ),
 
-daily_tappers as (
+campaign_recipients as (
 
-    select * from {{ ref('int_campaign_daily_engagers') }}
-    where channel = 'push' and action = 'Push Notification Tapped'
+    select * from {{ ref('int_campaign_recipients') }}
+
+),
+
+recipient_profiles as (
+
+    select * from {{ ref('int_interaction_recipients_profiled') }}
 
 ),
 
@@ -33,48 +41,47 @@ summed_counts as (
 
 ),
 
-unique_tappers as (
+people as (
 
-    select
-        source_name,
-        campaign_id,
-        event_date,
-        count(distinct recipient_key) as unique_tappers
-    from daily_tappers
-    group by source_name, campaign_id, event_date
+    {{ campaign_people('campaign_recipients', 'recipient_profiles', 'push', by_variation=false) }}
 
 ),
 
-counts as (
+people_counts as (
 
     select
-        summed_counts.source_name,
-        summed_counts.campaign_id,
-        summed_counts.campaign_name,
-        summed_counts.event_date,
-        summed_counts.sent,
-        summed_counts.received,
-        summed_counts.tapped,
-        coalesce(unique_tappers.unique_tappers, 0) as unique_tappers,
-        summed_counts.bounced
-    from summed_counts
-    left join unique_tappers
-        on
-            summed_counts.source_name = unique_tappers.source_name
-            and summed_counts.campaign_id = unique_tappers.campaign_id
-            and summed_counts.event_date = unique_tappers.event_date
+        people.source_name,
+        people.campaign_id,
+        cast(people.first_reached_at as date) as reached_on,
+        {{ people_reaching('people', 'sent') }} as unique_sends,
+        {{ people_reaching('people', 'delivered') }} as unique_receipts,
+        {{ people_reaching('people', 'opened') }} as unique_tappers,
+        {{ people_rate('people', 'delivered', 'sent') }} as receive_rate,
+        {{ people_rate('people', 'opened', 'sent') }} as tap_rate_of_sent,
+        {{ people_rate('people', 'opened', 'delivered') }} as tap_rate_of_received
+    from people
+    group by people.source_name, people.campaign_id, cast(people.first_reached_at as date)
 
 ),
 
 final as (
 
     select
-        {{ surrogate_key(['source_name', 'campaign_id', 'event_date']) }} as funnel_day_key,
-        *,
-        {{ safe_ratio('received', 'sent') }} as receive_rate,
-        {{ safe_ratio('tapped', 'sent') }} as tap_rate_of_sent,
-        {{ safe_ratio('tapped', 'received') }} as tap_rate_of_received
-    from counts
+        {{ surrogate_key(['summed_counts.source_name', 'summed_counts.campaign_id', 'summed_counts.event_date']) }}
+            as funnel_day_key,
+        summed_counts.*,
+        coalesce(people_counts.unique_sends, 0) as unique_sends,
+        coalesce(people_counts.unique_receipts, 0) as unique_receipts,
+        coalesce(people_counts.unique_tappers, 0) as unique_tappers,
+        people_counts.receive_rate,
+        people_counts.tap_rate_of_sent,
+        people_counts.tap_rate_of_received
+    from summed_counts
+    left join people_counts
+        on
+            summed_counts.source_name = people_counts.source_name
+            and summed_counts.campaign_id = people_counts.campaign_id
+            and summed_counts.event_date = people_counts.reached_on
 
 )
 

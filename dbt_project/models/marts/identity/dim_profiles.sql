@@ -1,12 +1,18 @@
 {{ config(unique_key='profile_id') }}
 
 {#- One row per profile with the identifiers and contact details a destination can match on. The email is
-    the profile's earliest-seen email; phone and names come from the latest identify, then Salesforce, then
-    Zendesk. -#}
+    the earliest-seen email the profile holds (a shared email is held by every profile identified with it);
+    phone and names come from the latest identify, then Salesforce, then Zendesk. -#}
 
 with identifiers as (
 
     select * from {{ ref('int_identifiers_stitched') }}
+
+),
+
+held_identifiers as (
+
+    select * from {{ ref('dim_profile_identifiers') }}
 
 ),
 
@@ -32,13 +38,12 @@ ranked_identifiers as (
 
     select
         profile_id,
-        identifier_type,
-        identifier_value,
+        type as identifier_type,
+        value as identifier_value,
         first_seen_at,
-        row_number() over (
-            partition by profile_id, identifier_type order by first_seen_at, identifier_value
-        ) as rank_in_type
-    from identifiers
+        row_number() over (partition by profile_id, type order by first_seen_at, value) as rank_in_type
+    from held_identifiers
+    where type in ('user_id', 'email')
 
 ),
 
@@ -46,11 +51,20 @@ profile_ids as (
 
     select
         profile_id,
-        min(profile_anchor) as profile_anchor,
+        min(profile_anchor) as profile_anchor
+    from identifiers
+    group by profile_id
+
+),
+
+identifier_counts as (
+
+    select
+        profile_id,
         min(first_seen_at) as first_seen_at,
         count(*) as identifier_count,
-        count(case when identifier_type = 'anonymous_id' then 1 end) as anonymous_id_count
-    from identifiers
+        count(case when type = 'anonymous_id' then 1 end) as anonymous_id_count
+    from held_identifiers
     group by profile_id
 
 ),
@@ -147,10 +161,12 @@ final as (
         coalesce(latest_traits.first_name, salesforce_details.first_name) as first_name,
         coalesce(latest_traits.last_name, salesforce_details.last_name) as last_name,
         latest_traits.country,
-        profile_ids.identifier_count,
-        profile_ids.anonymous_id_count,
-        profile_ids.first_seen_at
+        identifier_counts.identifier_count,
+        identifier_counts.anonymous_id_count,
+        identifier_counts.first_seen_at
     from profile_ids
+    inner join identifier_counts
+        on profile_ids.profile_id = identifier_counts.profile_id
     left join ranked_identifiers as user_ids
         on
             profile_ids.profile_id = user_ids.profile_id

@@ -1,14 +1,16 @@
 {{
     config(
         materialized='incremental',
-        unique_key='message_id',
+        unique_key=['source_name', 'message_id'],
         incremental_strategy='append',
     )
 }}
 
-{#- Segment's warehouses deduplicate again on messageId: the first copy received wins. Incremental runs read
-    only rows loaded after the newest row already here (a load writes one _loaded_at and never overlaps a
-    dbt run: both sit in the one-slot warehouse pool) and skip message ids already present. -#}
+{#- Segment's warehouses deduplicate again on messageId: the first copy received wins. Per source, as the
+    loader does: each sender chooses its own ids, and one source reusing another's must not hide its
+    messages. Incremental runs read only rows loaded after the newest row already here (a load writes one
+    _loaded_at and never overlaps a dbt run: both sit in the one-slot warehouse pool) and skip the
+    (source, message id) pairs already present. -#}
 
 with source as (
 
@@ -45,7 +47,7 @@ renamed as (
         {{ json_text('context', 'traits.email') }} as context_traits_email,
         {{ json_text('properties', 'email') }} as properties_email,
         row_number() over (
-            partition by message_id order by received_at, _loaded_at, _spool_segment
+            partition by source_name, message_id order by received_at, _loaded_at, _spool_segment
         ) as copy_number
     from source
 
@@ -66,7 +68,9 @@ final as (
         -- not exists, not a left join: the engine builds its hash table on the few new rows, not the history.
         where not exists (
                 select 1 from {{ this }} as existing
-                where existing.message_id = deduplicated.message_id
+                where
+                    existing.source_name = deduplicated.source_name
+                    and existing.message_id = deduplicated.message_id
             )
     {% endif %}
 

@@ -1,0 +1,1 @@
+"""Alerts: what went wrong, said once, to a Slack-compatible webhook or by email."""

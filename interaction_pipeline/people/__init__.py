@@ -1,0 +1,1 @@
+"""People: forgetting one person everywhere the product keeps them (`interaction-pipeline people forget`)."""

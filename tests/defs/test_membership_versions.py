@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import dagster as dg
 import duckdb
 
-from interaction_pipeline.defs.transform.membership import membership_version
+from interaction_pipeline.defs.resources import WarehouseResource
+from interaction_pipeline.defs.transform.membership import (
+    downstream_of,
+    membership_version,
+    with_membership_versions,
+)
 
 RELATION = '"audiences"."aud_promo"'
 
@@ -34,3 +40,34 @@ def test_a_member_who_joins_leaves_or_changes_an_identifier_changes_the_version(
     assert version_of(members[:1]) != first
     assert version_of([("p1", "a@x.com", None), ("p2", "b2@x.com", None)]) != first
     assert version_of([("p1", "a@x.com", None), ("p2", "b@x.com", "+14155550100")]) != first
+
+
+def test_models_built_from_an_audience_follow_it_after_dbt_with_its_version(tmp_path):
+    """Dagster refuses a model yielded before a model it reads: what reads an audience waits with it."""
+    warehouse = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(warehouse)) as conn:
+        conn.execute("create schema audiences")
+        conn.execute("create table audiences.aud_promo (profile_id varchar, email varchar, phone varchar)")
+        conn.execute("insert into audiences.aud_promo values ('p1', 'a@x.com', null)")
+    audience, contacts, funnel, report = (
+        dg.AssetKey(["audiences", "aud_promo"]),
+        dg.AssetKey(["marts", "contacts"]),
+        dg.AssetKey(["marts", "funnel"]),
+        dg.AssetKey(["reporting", "contacts_chart"]),
+    )
+    keys = {key.path[-1]: key for key in (audience, contacts, funnel, report)}
+    deps = {audience: set(), contacts: {audience}, report: {contacts}, funnel: set()}
+    downstream = downstream_of({audience}, deps)
+    assert downstream == {contacts, report}
+    events = [
+        dg.Output(None, "aud_promo"),
+        dg.AssetCheckResult(asset_key=audience, check_name="unique", passed=True),
+        dg.Output(None, "contacts"),
+        dg.Output(None, "funnel"),
+        dg.Output(None, "contacts_chart"),
+    ]
+    resource = WarehouseResource(database=str(warehouse))
+    order = list(with_membership_versions(events, {audience: RELATION}, keys, resource, downstream))
+    names = [getattr(event, "output_name", None) or event.check_name for event in order]
+    assert names == ["funnel", "aud_promo", "unique", "contacts", "contacts_chart"]
+    assert order[1].data_version == dg.DataVersion(version_of([("p1", "a@x.com", None)]))

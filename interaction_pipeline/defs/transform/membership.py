@@ -34,37 +34,54 @@ def membership_version(conn: duckdb.DuckDBPyConnection, relation: str) -> str:
     return f"{members}-{digest or 0:032x}"
 
 
+def downstream_of(keys: set[dg.AssetKey], deps: dict[dg.AssetKey, set[dg.AssetKey]]) -> set[dg.AssetKey]:
+    """The assets of ``deps`` (asset -> its upstream assets) that depend on ``keys``, directly or not."""
+    found: set[dg.AssetKey] = set()
+    frontier = set(keys)
+    while frontier:
+        frontier = {key for key, upstream in deps.items() if upstream & frontier} - found - keys
+        found |= frontier
+    return found
+
+
 def with_membership_versions(
     events: Iterable,
     relations: dict[dg.AssetKey, str],
     keys_by_output: dict[str, dg.AssetKey],
     warehouse: DuckDBResource,
+    downstream: set[dg.AssetKey] = frozenset(),
 ) -> Iterator:
     """Pass dbt's events through, holding back the audience models' outputs and checks until dbt is done,
-    then yield each output with its membership version, followed by its checks."""
+    then yield each output with its membership version. The outputs and checks of ``downstream`` models
+    (those built from an audience) are held too, in dbt's order: Dagster takes a model only after the models
+    it reads."""
     held: list = []
     for event in events:
         key = keys_by_output.get(event.output_name) if isinstance(event, dg.Output) else None
-        check_key = getattr(event, "asset_key", None) if isinstance(event, dg.AssetCheckResult) else None
-        if key in relations or check_key in relations:
+        if isinstance(event, dg.AssetCheckResult):
+            key = event.asset_key
+        if key in relations or key in downstream:
             held.append(event)
         else:
             yield event
-    outputs = [event for event in held if isinstance(event, dg.Output)]
+    outputs = [e for e in held if isinstance(e, dg.Output) and keys_by_output[e.output_name] in relations]
+    versions = {}
     if outputs:
         with warehouse.get_connection() as conn:
             versions = {
                 event.output_name: membership_version(conn, relations[keys_by_output[event.output_name]])
                 for event in outputs
             }
-        for event in outputs:
-            yield dg.Output(
+    for event in held:
+        if isinstance(event, dg.Output) and event.output_name in versions:
+            version = versions[event.output_name]
+            event = dg.Output(
                 value=None,
                 output_name=event.output_name,
-                metadata={**event.metadata, "membership_version": versions[event.output_name]},
-                data_version=dg.DataVersion(versions[event.output_name]),
+                metadata={**event.metadata, "membership_version": version},
+                data_version=dg.DataVersion(version),
             )
-    yield from (event for event in held if not isinstance(event, dg.Output))
+        yield event
 
 
 def versioned_dbt_events(
@@ -77,6 +94,9 @@ def versioned_dbt_events(
     carrying their membership versions; raises dbt's error at the end if it failed."""
     assets = context.assets_def
     relations = {get_asset_key_for_model([assets], spec.model): spec.relation for spec in audiences}
-    yield from with_membership_versions(invocation.stream(), relations, assets.keys_by_output_name, warehouse)
+    downstream = downstream_of(set(relations), {key: set(deps) for key, deps in assets.asset_deps.items()})
+    yield from with_membership_versions(
+        invocation.stream(), relations, assets.keys_by_output_name, warehouse, downstream
+    )
     if not invocation.is_successful():
         raise invocation.get_error()

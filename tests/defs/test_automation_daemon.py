@@ -290,7 +290,7 @@ def test_a_killed_load_dbt_build_and_sync_are_retried_and_leave_exact_counts(run
     confirmed = read_warehouse(
         warehouse,
         "select count(*) from pipeline.audience_membership "
-        "where audience = 'reengagement' and destination = 'webhook' and status = 'confirmed'",
+        "where audience = 'reengagement' and destination like 'webhook@%' and status = 'confirmed'",
         [],
     )
     assert person.profile_id in audience and confirmed == [(len(audience),)]

@@ -14,6 +14,7 @@ import pytest
 from dagster._core.definitions.data_version import DATA_VERSION_TAG
 
 from interaction_pipeline.definitions import defs
+from interaction_pipeline.defs.activation.sync_assets import CONFIRMED_CHECK
 
 MESSAGES = dg.AssetKey(["raw_events", "messages"])
 TICKETS = dg.AssetKey(["raw_zendesk", "tickets"])
@@ -128,3 +129,18 @@ def test_object_sources_are_polled_on_their_cadence(automation):
     assert {key.path[0] for key in automation.evaluate(1.2)} == {"raw_stripe", "raw_zendesk"}
     assert automation.evaluate(1.5) == set()  # once per tick of the cadence
     assert {key.path[0] for key in automation.evaluate(3.2)} == POLLED  # Salesforce every three minutes
+
+
+def test_a_sync_that_left_changes_unconfirmed_is_retried_at_the_next_five_minute_mark(automation):
+    webhook = dg.AssetKey(["activation", "reengagement__webhook"])
+    automation.instance.report_runless_asset_event(
+        dg.AssetCheckEvaluation(asset_key=webhook, check_name=CONFIRMED_CHECK, passed=False)
+    )
+    assert automation.requested(1) == set()
+    assert automation.requested(4.5) == set()
+    assert automation.requested(5.2) == {webhook}  # 10:05 passed
+    assert automation.requested(6) == set()  # once per mark
+    automation.instance.report_runless_asset_event(
+        dg.AssetCheckEvaluation(asset_key=webhook, check_name=CONFIRMED_CHECK, passed=True)
+    )
+    assert automation.requested(10.2) == set()  # confirmed: nothing to retry

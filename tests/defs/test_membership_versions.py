@@ -71,3 +71,4 @@ def test_models_built_from_an_audience_follow_it_after_dbt_with_its_version(tmp_
     names = [getattr(event, "output_name", None) or event.check_name for event in order]
     assert names == ["funnel", "aud_promo", "unique", "contacts", "contacts_chart"]
     assert order[1].data_version == dg.DataVersion(version_of([("p1", "a@x.com", None)]))
+    assert order[1].metadata["dagster/row_count"].value == 1

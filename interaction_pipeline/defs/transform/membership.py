@@ -78,7 +78,12 @@ def with_membership_versions(
             event = dg.Output(
                 value=None,
                 output_name=event.output_name,
-                metadata={**event.metadata, "membership_version": version},
+                # The member count is the version's prefix; as the row count Dagster plots audience size.
+                metadata={
+                    **event.metadata,
+                    "membership_version": version,
+                    "dagster/row_count": int(version.split("-", 1)[0]),
+                },
                 data_version=dg.DataVersion(version),
             )
         yield event

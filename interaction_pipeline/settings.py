@@ -93,6 +93,37 @@ def env(name: str, default: str | None = None) -> str | None:
     return value if value not in (None, "") else default
 
 
+REBUILD_WAIT_VARIABLE = "INTERACTION_PIPELINE_REBUILD_WAIT_MINUTES"
+
+
+def rebuild_wait_minutes() -> int:
+    """The longest a change that reached the warehouse waits before the dbt rebuild that includes it.
+
+    Models rebuild as soon as new data lands, but those of one source at most once per this many minutes, so
+    a burst of segments or syncs becomes one build. Every other cadence of the automation follows from it.
+    """
+    raw = env("INTERACTION_PIPELINE_REBUILD_WAIT_MINUTES", "3")
+    if not raw.isdigit() or not 1 <= int(raw) <= 60:
+        raise ValueError(f"{REBUILD_WAIT_VARIABLE} must be a whole number of minutes, 1 to 60, not {raw!r}")
+    return int(raw)
+
+
+def dev_ports() -> dict[str, int | None]:
+    """The ports `make dev` was asked to serve on, by service; None where its own default applies."""
+    chosen = {
+        "dagster": env("INTERACTION_PIPELINE_DAGSTER_PORT"),
+        "collector": env("INTERACTION_PIPELINE_COLLECTOR_PORT"),
+        "sandbox": env("INTERACTION_PIPELINE_SANDBOX_PORT"),
+    }
+    ports: dict[str, int | None] = {}
+    for service, raw in chosen.items():
+        if raw is not None and not (raw.isdigit() and 0 < int(raw) < 65536):
+            variable = f"INTERACTION_PIPELINE_{service.upper()}_PORT"
+            raise ValueError(f"{variable} must be a port number, not {raw!r}")
+        ports[service] = int(raw) if raw is not None else None
+    return ports
+
+
 def ensure_dagster_home() -> Path:
     """Create the Dagster home with the project's instance config (the shared warehouse pool) if missing.
 

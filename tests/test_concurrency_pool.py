@@ -89,8 +89,11 @@ def step_window(instance: dg.DagsterInstance, run_id: str) -> tuple[float, float
 
 
 def rows_loaded(instance: dg.DagsterInstance, run_id: str) -> int:
-    (entry,) = instance.all_logs(run_id, of_type=dg.DagsterEventType.ASSET_MATERIALIZATION)
-    return entry.asset_materialization.metadata["rows_loaded"].value
+    """What the run's load reported: a materialization, or an observation when it found nothing new."""
+    kinds = {dg.DagsterEventType.ASSET_MATERIALIZATION, dg.DagsterEventType.ASSET_OBSERVATION}
+    (entry,) = instance.all_logs(run_id, of_type=kinds)
+    event = entry.asset_materialization or entry.asset_observation
+    return event.metadata["rows_loaded"].value
 
 
 def wait_for(condition, timeout: float, what: str, processes: list[subprocess.Popen]):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Self
 
 import dagster as dg
+import duckdb
 from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline import partners, settings
@@ -17,24 +19,47 @@ from interaction_pipeline.warehouse.postgres import PostgresConnection
 # would take concurrent writers, but the slot still keeps loads, syncs and dbt builds from interleaving, so
 # a build always sees whole loads; the pool stays the same on both engines.
 WAREHOUSE_POOL = "duckdb_warehouse"
+# The pool keeps Dagster's own runs apart; the file lock can still be held from outside it, by a dbt process
+# that outlived its killed run (it finishes its build) or a DuckDB shell. Runs wait that long for it.
+LOCK_WAIT_SECONDS = 900
 
 
 class WarehouseResource(DuckDBResource):
     """The warehouse: the DuckDB file at ``database``, or the Postgres database at ``url`` when one is set.
 
     ``get_connection()`` yields either engine's connection; both take the same calls
-    (`interaction_pipeline.warehouse.engine`)."""
+    (`interaction_pipeline.warehouse.engine`). A DuckDB connection waits for another process's lock on the
+    file instead of failing."""
 
     url: str | None = None
+    lock_wait_seconds: float = LOCK_WAIT_SECONDS
 
     @contextmanager
     def get_connection(self) -> Iterator:
-        if not self.url:
-            with super().get_connection() as conn:
+        if self.url:
+            with PostgresConnection(self.url) as conn:
                 yield conn
             return
-        with PostgresConnection(self.url) as conn:
+        conn = connect_when_free(self.database, self.connection_config, self.lock_wait_seconds)
+        try:
             yield conn
+        finally:
+            conn.close()
+
+
+def connect_when_free(database: str, config: dict, wait_seconds: float) -> duckdb.DuckDBPyConnection:
+    deadline, logged = time.monotonic() + wait_seconds, False
+    while True:
+        try:
+            return duckdb.connect(database, config={"custom_user_agent": "dagster", **config})
+        except duckdb.IOException as error:
+            if "lock" not in str(error).lower() or time.monotonic() > deadline:
+                raise
+            if not logged:
+                # DuckDB's message names the process holding the lock.
+                dg.get_dagster_logger().warning(f"waiting for the warehouse: {error}")
+                logged = True
+            time.sleep(1.0)
 
 
 def warehouse_resource() -> WarehouseResource:
@@ -69,4 +94,6 @@ class PartnerResource(dg.ConfigurableResource):
 
 @dg.definitions
 def resources() -> dg.Definitions:
-    return dg.Definitions(resources={"warehouse": warehouse_resource()})
+    # Every warehouse step holds the one pool slot, so steps never run side by side anyway; in one process per
+    # run they cost one process start instead of one each, and killing that process ends the whole run.
+    return dg.Definitions(resources={"warehouse": warehouse_resource()}, executor=dg.in_process_executor)

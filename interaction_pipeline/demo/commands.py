@@ -23,7 +23,7 @@ def demo(size: int, seed: int, senders: int) -> None:
     """Run the whole product on a generated story: partner events in, objects synced, funnels, audiences out.
 
     Starts the sandbox and the collector, sends each partner's events with its own write key, runs every
-    Dagster asset, lets the audience sensors push to the sandbox's ad and email tools, and prints the results.
+    Dagster asset, pushes the audiences to the sandbox's ad and email tools, and prints the results.
     Safe to run again: sources are reused and the warehouse drops resent events.
     """
     from rich.console import Console

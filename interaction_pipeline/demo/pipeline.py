@@ -5,8 +5,8 @@ demo's materializations, checks and metadata afterwards. Two phases, as in produ
 
 1. build: the ``build_warehouse`` job, every asset except the audience pushes — load the spool, sync the
    objects, run dbt, draw the charts;
-2. activate: evaluate the audience sensors once, exactly as the daemon would, and run what they request.
-   If the product has no sensor requesting syncs, its ``sync_all_audiences`` job runs instead.
+2. activate: evaluate any sensor that requests audience syncs once, as the daemon would, and run what it
+   requests; the product's syncs run on automation conditions, so its ``sync_all_audiences`` job runs.
 """
 
 from __future__ import annotations

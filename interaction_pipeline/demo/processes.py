@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import signal
 import subprocess
 import sys
@@ -14,7 +16,7 @@ import requests
 from interaction_pipeline import settings
 from interaction_pipeline.sandbox.server import free_port
 
-__all__ = ["free_port", "start_cli_server", "wait_until_healthy"]
+__all__ = ["free_port", "start_cli_server", "stop_groups", "wait_until_healthy"]
 
 
 def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 60.0) -> None:
@@ -48,6 +50,28 @@ class ChildServer:
                 self.process.kill()
                 self.process.wait()
         return self.process.returncode
+
+
+def stop_groups(children: list[ChildServer], grace: float) -> dict[str, int]:
+    """Stop children started in sessions of their own, with everything they started: each group gets SIGINT
+    (what Ctrl-C sends) and ``grace`` seconds to finish, then SIGKILL, stragglers included.
+
+    Returns each child's exit code by name."""
+    for child in children:
+        _signal_group(child.process, signal.SIGINT)
+    deadline = time.monotonic() + grace
+    for child in children:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            child.process.wait(max(0.0, deadline - time.monotonic()))
+    for child in children:
+        # Also reaches processes the leader started and left behind (run workers, dbt) once it has exited.
+        _signal_group(child.process, signal.SIGKILL)
+    return {child.name: child.process.wait() for child in children}
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, sig)
 
 
 def start_cli_server(

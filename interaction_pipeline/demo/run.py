@@ -97,7 +97,7 @@ def run_demo(seed: int, size: int, console: Console, senders: int = 4) -> DemoRe
                 result.runs.append(pipeline.build(definitions, instance, run_id))
             _print_run(console, result.runs[-1])
             console.print(f"  built in {time.monotonic() - build_started:.0f} s")
-            console.print("[bold]The audience sensor pushes what changed[/]:")
+            console.print("[bold]The audience syncs push what changed[/]:")
             with sync_progress(console) as (planned, done), pipeline.output_to(run_log):
 
                 def finished(run: pipeline.RunOutcome) -> None:

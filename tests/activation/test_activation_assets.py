@@ -1,13 +1,10 @@
 """Sync assets in Dagster: guards as blocking checks that say why, and dry runs that send nothing."""
 
-import time
-
 import dagster as dg
 import duckdb
 from activation_helpers import KEYS, check_reasons, latest_metadata, materialize, write_audiences
 
 from interaction_pipeline.defs.activation.checks import build_suppression_checks
-from interaction_pipeline.defs.activation.sensors import RETRY_AFTER_SECONDS, unfinished_syncs
 
 
 def test_a_suppressed_member_is_left_out_of_the_export_and_counted(activation):
@@ -87,21 +84,6 @@ def test_a_dry_run_keeps_no_plaintext_identifier_in_dagsters_event_log(activatio
     assert sample["member_key"] == "aud_promo-0" and sample["payload"]["email"] == "[email]"
     stored = b"".join(path.read_bytes() for path in storage.rglob("*") if path.is_file())
     assert stored and b"ana.lopez" not in stored
-
-
-def test_the_sensor_retries_a_sync_that_left_rows_unconfirmed(pipeline_home):
-    key = dg.AssetKey(["activation", "promo__meta"])
-    with dg.DagsterInstance.ephemeral() as instance:
-        instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 3}))
-        soon, _ = unfinished_syncs(instance, KEYS, {}, now=time.time())
-        later, cursor = unfinished_syncs(instance, KEYS, {}, now=time.time() + RETRY_AFTER_SECONDS + 1)
-        assert soon == []
-        assert [request.asset_selection for request in later] == [[key]]
-        again, _ = unfinished_syncs(instance, KEYS, cursor, now=time.time() + RETRY_AFTER_SECONDS + 1)
-        assert again == []
-        instance.report_runless_asset_event(dg.AssetMaterialization(key, metadata={"failed": 0}))
-        done, _ = unfinished_syncs(instance, KEYS, cursor, now=time.time() + 2 * RETRY_AFTER_SECONDS)
-        assert done == []
 
 
 def test_the_marketing_model_itself_carries_a_blocking_suppression_check(activation):

@@ -1,4 +1,5 @@
-"""An audience model materializes → the sensor requests a sync → the sandbox holds the audience, hashed."""
+"""An audience model materializes with new members → its syncs are requested by their automation conditions →
+the sandbox holds the audience, hashed. An audience rebuilt with the same members requests nothing."""
 
 import csv
 import hashlib
@@ -14,7 +15,8 @@ from dagster_dbt import DbtCliResource, DbtProject, dbt_assets
 from interaction_pipeline.defs.activation.definitions import activation_definitions
 from interaction_pipeline.defs.activation.keys import activation_keys
 from interaction_pipeline.defs.activation.resources import destination_resources
-from interaction_pipeline.defs.resources import warehouse_resource
+from interaction_pipeline.defs.resources import WarehouseResource, warehouse_resource
+from interaction_pipeline.defs.transform.membership import versioned_dbt_events
 from interaction_pipeline.destinations.plan import load_plan
 
 pytestmark = pytest.mark.slow
@@ -25,11 +27,13 @@ def build_definitions(project_dir):
     dbt = DbtCliResource(project_dir=project, dbt_executable=str(Path(sys.executable).parent / "dbt"))
     manifest = dbt.cli(["parse"]).wait().target_path / "manifest.json"
 
-    @dbt_assets(manifest=manifest)
-    def fixture_models(context: dg.AssetExecutionContext, dbt: DbtCliResource):
-        yield from dbt.cli(["build"], context=context).stream()
-
     plan = load_plan(manifest)
+
+    @dbt_assets(manifest=manifest)
+    def fixture_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, warehouse: WarehouseResource):
+        invocation = dbt.cli(["build"], context=context, raise_on_error=False)
+        yield from versioned_dbt_events(context, invocation, plan.audiences, warehouse)
+
     activation = activation_definitions(activation_keys(plan, [fixture_models]))
     resources = {**destination_resources(), "warehouse": warehouse_resource(), "dbt": dbt}
     return (
@@ -58,38 +62,35 @@ def set_vip(project_dir, index: int, vip: bool) -> None:
         csv.writer(out).writerows(rows)
 
 
-def run_sensor_requests(defs, instance, cursor):
-    sensor = defs.resolve_sensor_def("audience_sync_sensor")
-    result = sensor(dg.build_sensor_context(instance=instance, cursor=cursor, definitions=defs))
-    return result
+def requested_syncs(defs, instance, cursor):
+    """One evaluation of the automation conditions, as the daemon's sensor makes it: (keys, cursor)."""
+    result = dg.evaluate_automation_conditions(defs=defs, instance=instance, cursor=cursor)
+    keys = {
+        r.key.to_user_string() for r in result.results if r.key.path[0] == "activation" and r.true_subset.size
+    }
+    return keys, result.cursor
 
 
-def test_audience_change_flows_from_dbt_through_the_sensor_to_every_destination(activation_env):
+def test_audience_change_flows_from_dbt_through_automation_to_every_destination(activation_env):
     project_dir, url, warehouse = activation_env
     fixture_models, _plan, defs, resources = build_definitions(project_dir)
     sync_assets = [a for a in defs.assets if isinstance(a, dg.AssetsDefinition) and a is not fixture_models]
+    vips = {
+        "activation/fixture_vips__meta",
+        "activation/fixture_vips__google_ads",
+        "activation/fixture_vips__webhook",
+    }
     with dg.DagsterInstance.ephemeral() as instance:
-        assert isinstance(run_sensor_requests(defs, instance, None), dg.SkipReason)
+        requested, cursor = requested_syncs(defs, instance, None)
+        assert requested == set()  # no audience built yet
 
         assert dg.materialize([fixture_models], instance=instance, resources=resources).success
-        result = run_sensor_requests(defs, instance, None)
-        by_model = {r.tags["interaction_pipeline/audience_model"]: r for r in result.run_requests}
-        assert set(by_model) == {"audiences/aud_fixture_vips", "audiences/aud_fixture_blocked"}
-        vips = by_model["audiences/aud_fixture_vips"]
-        assert {k.to_user_string() for k in vips.asset_selection} == {
-            "activation/fixture_vips__meta",
-            "activation/fixture_vips__google_ads",
-            "activation/fixture_vips__webhook",
-        }
-        for request in result.run_requests:
-            run = dg.materialize(
-                sync_assets,
-                selection=request.asset_selection,
-                instance=instance,
-                resources=resources,
-                tags={"dagster/run_key": request.run_key},
-            )
-            assert run.success
+        requested, cursor = requested_syncs(defs, instance, cursor)
+        assert requested == vips | {"activation/fixture_blocked__braze"}
+        selection = [dg.AssetKey.from_user_string(key) for key in requested]
+        assert dg.materialize(
+            sync_assets, selection=selection, instance=instance, resources=resources
+        ).success
         assert meta_emails(url) == expected(range(30))
         blocklist = requests.get(f"{url}/braze/_sandbox/state", timeout=5).json()["blocklist"]
         assert blocklist == sorted(f"person.{i}@example.com" for i in range(36, 40))
@@ -99,8 +100,10 @@ def test_audience_change_flows_from_dbt_through_the_sensor_to_every_destination(
         assert event.metadata["details"].value["destination_num_received"] == 30
         assert event.metadata["sandbox"].value is True
 
-        cursor = result.cursor
-        assert isinstance(run_sensor_requests(defs, instance, cursor), dg.SkipReason)
+        assert requested_syncs(defs, instance, cursor)[0] == set()
+        assert dg.materialize([fixture_models], instance=instance, resources=resources).success
+        requested, cursor = requested_syncs(defs, instance, cursor)
+        assert requested == set()  # rebuilt with the same members
         job = defs.resolve_job_def("sync_all_audiences")
         assert job.execute_in_process(instance=instance).success
         event = instance.get_latest_materialization_event(meta_key).asset_materialization
@@ -108,14 +111,11 @@ def test_audience_change_flows_from_dbt_through_the_sensor_to_every_destination(
 
         set_vip(project_dir, 4, vip=False)
         assert dg.materialize([fixture_models], instance=instance, resources=resources).success
-        result = run_sensor_requests(defs, instance, cursor)
-        vips = next(
-            r
-            for r in result.run_requests
-            if r.tags["interaction_pipeline/audience_model"] == "audiences/aud_fixture_vips"
-        )
+        requested, cursor = requested_syncs(defs, instance, cursor)
+        assert requested == vips  # the blocked audience kept its members
+        selection = [dg.AssetKey.from_user_string(key) for key in requested]
         assert dg.materialize(
-            sync_assets, selection=vips.asset_selection, instance=instance, resources=resources
+            sync_assets, selection=selection, instance=instance, resources=resources
         ).success
         assert meta_emails(url) == expected(set(range(30)) - {4})
         hooked = requests.get(f"{url}/webhook/_sandbox/received", timeout=5).json()

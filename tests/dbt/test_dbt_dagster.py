@@ -14,6 +14,7 @@ from dagster_dbt import DbtProject, get_asset_key_for_model
 from fixtures.warehouse_fixture import create_warehouse
 
 from interaction_pipeline import settings
+from interaction_pipeline.defs.resources import warehouse_resource
 from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
 from interaction_pipeline.defs.transform.project import dbt_cli, ensure_manifest, manifest_is_stale
 
@@ -69,7 +70,7 @@ def test_materializing_the_dbt_assets_builds_the_warehouse_from_settings(pipelin
     warehouse = create_warehouse(settings.paths().warehouse)
     result = dg.materialize(
         [interaction_pipeline_dbt_assets],
-        resources={"dbt": dbt_cli()},
+        resources={"dbt": dbt_cli(), "warehouse": warehouse_resource()},
         instance=dg.DagsterInstance.ephemeral(),
     )
     assert result.success

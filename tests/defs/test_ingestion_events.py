@@ -89,12 +89,15 @@ def test_materializing_loads_new_segments_and_reports_what_it_loaded(pipeline_ho
     columns = [column.name for column in metadata["dagster/column_schema"].value.columns]
     assert columns[:2] == ["message_id", "type"]
     assert columns[-2:] == ["_spool_segment", "_loaded_at"]
-    rerun = second.asset_materializations_for_node("raw_events__messages")[0].metadata
+    # Nothing new: an observation, so nothing downstream is rebuilt for it; the checks still run.
+    assert second.asset_materializations_for_node("raw_events__messages") == []
+    rerun = second.asset_observations_for_node("raw_events__messages")[0].metadata
     assert (rerun["rows_loaded"].value, rerun["segments_loaded"].value, rerun["dagster/row_count"].value) == (
         0,
         0,
         2,
     )
+    assert len(second.get_asset_check_evaluations()) == 3
     checks = {evaluation.check_name: evaluation.passed for evaluation in first.get_asset_check_evaluations()}
     assert checks["unique_message_ids"] is True
     assert set(checks) == {"rejects_ratio", "active_sources_fresh", "unique_message_ids"}

@@ -244,6 +244,11 @@ def test_after_the_demo_dagster_holds_numbers_to_plot_tables_and_sync_history(de
         assert (metadata["status"].value, metadata["account"].value) == ("completed", "sandbox/meta/act_1000")
         assert metadata["remote_id"].value and isinstance(metadata["details"], dg.JsonMetadataValue)
         assert metadata["details"].value["guards"]["max_removal_share"] == 0.5
+        audience = instance.fetch_materializations(
+            dg.AssetKey(["audiences", "aud_open_ticket_suppression"]), 1
+        )
+        members = audience.records[0].asset_materialization.metadata["dagster/row_count"]
+        assert members.value == demo.truth["audiences"]["open_tickets"]["size"]  # the size Dagster plots
         charts = instance.fetch_materializations(dg.AssetKey(["reporting", "email_charts"]), 1)
         funnel = charts.records[0].asset_materialization.metadata
         assert isinstance(funnel["funnel"], dg.TableMetadataValue)

@@ -91,7 +91,7 @@ def test_a_forbidden_collection_fails_alone_with_a_clear_message(sandbox, tmp_pa
     assert "permission denied for collection 'users'" in failure.event_specific_data.error.message
 
 
-def test_definitions_carry_the_object_assets_schedule_and_freshness_checks(pipeline_home):
+def test_definitions_carry_the_object_assets_polling_and_freshness_checks(pipeline_home):
     definitions = defs()
     graph = definitions.resolve_asset_graph()
     key = asset_key("zendesk", "tickets")
@@ -102,8 +102,8 @@ def test_definitions_carry_the_object_assets_schedule_and_freshness_checks(pipel
         "no_unexpected_shrink",
         "freshness_check",
     }
-    schedule = definitions.get_schedule_def("object_sources_every_3_hours")
-    assert schedule.cron_schedule == "0 */3 * * *"
+    assert graph.get(key).automation_condition.get_label() == "poll Zendesk every minute"
+    assert definitions.resolve_sensor_def("object_source_polls").asset_selection.resolve(graph) >= {key}
 
 
 def test_rejected_credentials_fail_the_source_assets_without_retries_naming_the_setting(sandbox, tmp_path):

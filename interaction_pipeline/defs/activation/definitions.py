@@ -1,5 +1,5 @@
-"""Activation stage: sync assets, the on-demand jobs, the sensor and the daily upkeep, all from the audience
-models' meta."""
+"""Activation stage: sync assets (they sync on their own when their audience's members change, see
+`automation.py`), the on-demand jobs and the daily upkeep, all from the audience models' meta."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import dagster as dg
 from interaction_pipeline.defs.activation.checks import build_suppression_checks
 from interaction_pipeline.defs.activation.keys import ActivationKeys, activation_keys
 from interaction_pipeline.defs.activation.schedules import build_upkeep_schedule
-from interaction_pipeline.defs.activation.sensors import build_audience_sensor
 from interaction_pipeline.defs.activation.sync_assets import FULL_REFRESH_TAG, build_activation_assets
 from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
 from interaction_pipeline.defs.transform.project import dbt_project
@@ -40,7 +39,6 @@ def activation_definitions(keys: ActivationKeys) -> dg.Definitions:
         assets=assets,
         asset_checks=build_suppression_checks(keys),
         jobs=[job, full_refresh],
-        sensors=[build_audience_sensor(keys)],
         schedules=[build_upkeep_schedule(job)],
     )
 

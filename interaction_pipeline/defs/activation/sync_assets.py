@@ -10,6 +10,7 @@ every member again; also the run tag `interaction_pipeline/full_refresh: "true"`
 
 import dagster as dg
 
+from interaction_pipeline.defs.activation.automation import sync_condition
 from interaction_pipeline.defs.activation.keys import ActivationKeys
 from interaction_pipeline.defs.activation.metadata import outcome_metadata
 from interaction_pipeline.defs.activation.resources import RESOURCE_KEYS
@@ -26,7 +27,7 @@ GUARD_DESCRIPTIONS = {
     "audience; suppressed members are left out of the sync either way.",
 }
 FULL_REFRESH_TAG = "interaction_pipeline/full_refresh"
-# Not blocking: rows a destination did not accept stay unconfirmed and the sensor retries them.
+# Not blocking: rows a destination did not accept stay unconfirmed and the automation condition retries them.
 CONFIRMED_CHECK = "all_changes_confirmed"
 
 
@@ -62,6 +63,7 @@ def build_sync_asset(keys: ActivationKeys, target: SyncTarget) -> dg.AssetsDefin
         f"{target.destination}: only adds and removes against the confirmed membership.",
         metadata={"audience": target.audience.model, "destination": target.destination},
         tags={"interaction_pipeline/destination": target.destination},
+        automation_condition=sync_condition(dg.AssetCheckKey(key, CONFIRMED_CHECK)),
     )
     def sync_audience(context: dg.AssetExecutionContext, config: SyncConfig) -> dg.MaterializeResult:
         resource = getattr(context.resources, resource_key)

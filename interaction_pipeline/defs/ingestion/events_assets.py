@@ -3,6 +3,9 @@
 The loading itself is `interaction_pipeline.warehouse.spool_loader`; this asset only opens the warehouse,
 runs it, and reports what happened. The collector's spool is declared as an external asset upstream, so the
 lineage reads collector → raw_events/messages → staging models.
+
+A load that added no row (no new segment, or only resent messages) records an observation instead of a
+materialization: the dbt models rebuild on materializations, and there is nothing new for them.
 """
 
 import dagster as dg
@@ -64,6 +67,7 @@ def load_metadata(report: LoadReport, table_rows: int) -> dict:
     pool=WAREHOUSE_POOL,
     kinds={"duckdb"},
     check_specs=CHECK_SPECS,
+    output_required=False,
     description="One row per accepted Segment message, deduplicated per source on message_id; rejects "
     "go to raw_events.rejects and every loaded segment to pipeline.spool_manifest.",
 )
@@ -81,7 +85,15 @@ def raw_events_messages(context: dg.AssetExecutionContext, warehouse: DuckDBReso
         "dagster/table_name": MESSAGES_TABLE,
         "dagster/column_schema": columns,
     }
-    return dg.MaterializeResult(metadata=metadata, check_results=check_results)
+    if (
+        report.rows_loaded
+        or report.rejects_loaded
+        or not context.instance.get_latest_materialization_event(MESSAGES_KEY)
+    ):
+        yield dg.MaterializeResult(metadata=metadata, check_results=check_results)
+    else:
+        yield dg.AssetObservation(asset_key=MESSAGES_KEY, metadata=metadata)
+        yield from check_results
 
 
 load_events_job = dg.define_asset_job(

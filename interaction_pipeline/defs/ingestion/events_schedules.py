@@ -17,4 +17,6 @@ hourly_spool_load = dg.ScheduleDefinition(
     cron_schedule="0 * * * *",
     execution_timezone="UTC",
     default_status=dg.DefaultScheduleStatus.RUNNING,
+    description="Hourly: loads any closed segment the spool sensor missed (it was stopped or a tick was "
+    "lost) and re-runs the spool's freshness and rejects checks even when no events arrived.",
 )

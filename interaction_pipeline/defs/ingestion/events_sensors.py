@@ -11,6 +11,7 @@ import hashlib
 import dagster as dg
 
 from interaction_pipeline import settings
+from interaction_pipeline.defs import cadence
 from interaction_pipeline.defs.ingestion import events_assets
 from interaction_pipeline.warehouse.spool_watch import SpoolCursor, new_segments, segment_id
 
@@ -23,7 +24,7 @@ def spool_run_key(segments: list[str]) -> str:
 # The job is reached through its module so the defs loader collects it once, from events_assets.
 @dg.sensor(
     job=events_assets.load_events_job,
-    minimum_interval_seconds=30,
+    minimum_interval_seconds=cadence.evaluation_seconds(),
     default_status=dg.DefaultSensorStatus.RUNNING,
     description="Requests a load when the collector has closed new spool segments (events or rejects).",
 )

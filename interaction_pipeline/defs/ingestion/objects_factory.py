@@ -4,11 +4,17 @@ The sync itself is ``interaction_pipeline.sources``; the asset opens the warehou
 Checks computed in the same step: ids are unique, and the number of non-deleted rows did not drop by more
 than ``SHRINK_WARN_SHARE`` since the previous materialization (a sign of a broken filter or a revoked
 permission rather than real deletes, which are rare in bulk).
+
+A poll that found nothing new records an observation instead of a materialization: the table is current as of
+then, but nothing downstream needs rebuilding (the dbt models rebuild on materializations).
 """
+
+import time
 
 import dagster as dg
 from dagster_duckdb import DuckDBResource
 
+from interaction_pipeline.defs.ingestion.objects_automation import poll_condition
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.sources.endpoints import check_sandbox
 from interaction_pipeline.sources.http import SourceAuthError, SourcePermissionError
@@ -49,6 +55,12 @@ def shrink_check(key: dg.AssetKey, before: int, after: int) -> dg.AssetCheckResu
     )
 
 
+def unchanged_observation(key: dg.AssetKey, metadata: dict) -> dg.AssetObservation:
+    # The freshness checks read this timestamp: the table was confirmed current now, though it did not change.
+    stamp = dg.MetadataValue.timestamp(time.time())
+    return dg.AssetObservation(asset_key=key, metadata={**metadata, "dagster/last_updated_timestamp": stamp})
+
+
 def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
     table = OBJECT_TABLES[f"{source}/{collection}"]
     key = asset_key(source, collection)
@@ -59,6 +71,8 @@ def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
         pool=WAREHOUSE_POOL,
         kinds={source, "duckdb"},
         retry_policy=RETRY_POLICY,
+        automation_condition=poll_condition(source),
+        output_required=False,
         required_resource_keys={"warehouse", source},
         check_specs=[
             dg.AssetCheckSpec("unique_ids", asset=key, description="Every id appears once."),
@@ -71,7 +85,7 @@ def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
         description=f"{source.title()} {collection}: latest state per id, typed key columns plus the full "
         f"object as JSON, soft deletes as is_deleted. Table {table.table}.",
     )
-    def sync_asset(context: dg.AssetExecutionContext) -> dg.MaterializeResult:
+    def sync_asset(context: dg.AssetExecutionContext):
         vendor = getattr(context.resources, source)
         warehouse: DuckDBResource = context.resources.warehouse
         resolved = vendor.endpoint()
@@ -99,22 +113,20 @@ def object_asset(source: str, collection: str) -> dg.AssetsDefinition:
                 f"select count(*), count(distinct id) from {table.table}"
             ).fetchone()
         context.log.info(f"{source}/{collection}: {report.mode} sync, {report.written} objects written")
-        return dg.MaterializeResult(
-            metadata={
-                **report.metadata(),
-                "live_rows": after,
-                "dagster/row_count": rows,
-                "table": table.table,
-            },
-            check_results=[
-                dg.AssetCheckResult(
-                    asset_key=key,
-                    check_name="unique_ids",
-                    passed=rows == distinct,
-                    metadata={"rows": rows, "distinct_ids": distinct},
-                ),
-                shrink_check(key, before, after),
-            ],
-        )
+        metadata = {**report.metadata(), "live_rows": after, "dagster/row_count": rows, "table": table.table}
+        checks = [
+            dg.AssetCheckResult(
+                asset_key=key,
+                check_name="unique_ids",
+                passed=rows == distinct,
+                metadata={"rows": rows, "distinct_ids": distinct},
+            ),
+            shrink_check(key, before, after),
+        ]
+        if report.written or report.deleted or context.instance.get_latest_materialization_event(key) is None:
+            yield dg.MaterializeResult(metadata=metadata, check_results=checks)
+        else:
+            yield unchanged_observation(key, metadata)
+            yield from checks
 
     return sync_asset

@@ -1,9 +1,9 @@
 """`reporting/email_charts`: the email funnel and weekly engagement in the Dagster UI.
 
-Reads the funnel marts after dbt builds them. The numbers are table metadata, which the asset's page shows
-as tables at once: the funnel step by step and every campaign's funnel. Each step's total is also a number
-of its own, so the UI plots it over the asset's materializations. The hand-drawn SVG charts come as markdown
-metadata (base64 data URIs), one click away.
+Redrawn whenever dbt rebuilds the funnel marts (under the models' own rebuild condition). The numbers are
+table metadata, which the asset's page shows as tables at once: the funnel step by step and every campaign's
+funnel. Each step's total is also a number of its own, so the UI plots it over the asset's materializations.
+The hand-drawn SVG charts come as markdown metadata (base64 data URIs), one click away.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline.defs.resources import WAREHOUSE_POOL
 from interaction_pipeline.defs.transform.assets import interaction_pipeline_dbt_assets
+from interaction_pipeline.defs.transform.automation import rebuild_condition
 from interaction_pipeline.reporting import chart_data, charts
 
 FUNNEL_MODELS = (
@@ -103,6 +104,7 @@ def chart_metadata(connection) -> tuple[dict, list[tuple[str, int]]]:
     group_name="reporting",
     pool=WAREHOUSE_POOL,
     kinds={"duckdb", "svg"},
+    automation_condition=rebuild_condition(reads_raw_data=False),
     check_specs=[
         dg.AssetCheckSpec(
             CHECK,

@@ -1,8 +1,9 @@
 """`build_warehouse`: everything up to the pictures, nothing pushed outward.
 
 Loads the spool, syncs the objects, runs dbt and draws the charts in one run, in dependency order. The demo
-runs it, and in the UI it is the one button that rebuilds the warehouse; audience pushes stay with the
-audience sensor (or `sync_all_audiences`), behind their guards.
+runs it to build the warehouse in one go; afterwards the sensors and automation conditions keep it current on
+their own, and this job is the button for a full rebuild now. Audience pushes stay with their automation
+conditions (or `sync_all_audiences`), behind their guards.
 """
 
 import dagster as dg

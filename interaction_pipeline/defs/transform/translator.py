@@ -1,4 +1,5 @@
-"""Asset keys and groups for the dbt project: sources take the raw assets' keys, models group by folder."""
+"""Asset keys, groups and automation for the dbt project: sources take the raw assets' keys, models group by
+folder and rebuild on their own when upstream data changes (`defs/transform/automation.py`)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,16 @@ from typing import Any
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings
 
+from interaction_pipeline.defs.transform.automation import rebuild_condition
+
 # The event loader asset (raw_events/messages) writes raw_events.rejects as well.
 SOURCE_TABLE_OWNERS = {("raw_events", "rejects"): ("raw_events", "messages")}
 
 
 class InteractionDbtTranslator(DagsterDbtTranslator):
     """Source `raw_stripe.customers` → `raw_stripe/customers` (the sync asset's key); models keep their name
-    as key and are grouped by folder: staging, intermediate, funnels, engagement, identity, audiences."""
+    as key, are grouped by folder (staging, intermediate, funnels, engagement, identity, audiences) and carry
+    the rebuild condition."""
 
     def __init__(self) -> None:
         super().__init__(settings=DagsterDbtTranslatorSettings(enable_duplicate_source_asset_keys=True))
@@ -27,7 +31,11 @@ class InteractionDbtTranslator(DagsterDbtTranslator):
             return spec.replace_attributes(
                 key=dg.AssetKey(list(owner or (props["source_name"], props["name"])))
             )
-        return spec.replace_attributes(group_name=group_for(props.get("fqn", [])))
+        upstream = (props.get("depends_on") or {}).get("nodes") or []
+        reads_raw_data = any(node.startswith("source.") for node in upstream)
+        return spec.replace_attributes(
+            group_name=group_for(props.get("fqn", [])), automation_condition=rebuild_condition(reads_raw_data)
+        )
 
 
 def group_for(fqn: list[str]) -> str:

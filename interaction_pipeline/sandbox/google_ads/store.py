@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import re
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -80,7 +81,8 @@ class Job:
 class GoogleStore:
     lists: dict[str, UserList] = field(default_factory=dict)
     jobs: dict[str, Job] = field(default_factory=dict)
-    ids: Any = field(default_factory=lambda: itertools.count(9000001))
+    # Unique across sandbox restarts, as Google's are: a list remembered from an earlier sandbox is not found.
+    ids: Any = field(default_factory=lambda: itertools.count(9000001 + secrets.randbelow(10**9) * 100))
     job_seconds: float = 0.0
     clock: Callable[[], float] = time.time  # the sandbox clock, which memberships expire on
     login_customer_ids: set[str] = field(default_factory=set)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+import secrets
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +30,7 @@ from starlette.routing import BaseRoute, Route
 from interaction_pipeline.sandbox.fault_middleware import refused_rows
 
 MAX_ROWS = 10_000
+FIRST_ID = 23850000000000001
 HASHED_KEYS = {
     "EMAIL",
     "PHONE",
@@ -62,7 +64,11 @@ class MetaAudience:
 @dataclass
 class MetaStore:
     audiences: dict[str, MetaAudience] = field(default_factory=dict)
-    ids: Any = field(default_factory=lambda: itertools.count(23850000000000001))
+    # Unique across sandbox restarts, as Meta's ids are: an id remembered from an earlier sandbox is not found
+    # (and the audience is made again) rather than naming another audience.
+    ids: Any = field(
+        default_factory=lambda: itertools.count(23850000000000001 + 10 * secrets.randbelow(10**12))
+    )
     requests: int = 0
 
 

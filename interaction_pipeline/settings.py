@@ -16,6 +16,7 @@ from pathlib import Path
 
 HOME_VARIABLE = "INTERACTION_PIPELINE_HOME"
 WAREHOUSE_VARIABLE = "INTERACTION_PIPELINE_WAREHOUSE"
+WAREHOUSE_URL_VARIABLE = "INTERACTION_PIPELINE_WAREHOUSE_URL"
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DBT_PROJECT_DIR = PROJECT_ROOT / "dbt_project"
@@ -71,6 +72,19 @@ class Paths:
 def paths() -> Paths:
     """Paths for the current environment, resolved to absolute paths (dbt runs from its own folder)."""
     return Paths(home=Path(os.environ.get(HOME_VARIABLE, "data")).resolve())
+
+
+def warehouse_url() -> str | None:
+    """A ``postgresql://`` URL when the warehouse is a Postgres database; None for the embedded DuckDB file.
+
+    The URL may carry a password: pass it to drivers, never print it (`redacted_url` does that)."""
+    url = env(WAREHOUSE_URL_VARIABLE)
+    if url and not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError(
+            f"{WAREHOUSE_URL_VARIABLE} must be a postgresql:// URL (leave it unset for the DuckDB file), "
+            f"got one starting {url.split(':', 1)[0]!r}"
+        )
+    return url
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -130,6 +144,9 @@ def child_environment() -> dict[str, str]:
     result = dict(os.environ)
     result[HOME_VARIABLE] = str(current.home)
     result[WAREHOUSE_VARIABLE] = str(current.warehouse)
+    url = warehouse_url()
+    if url:
+        result[WAREHOUSE_URL_VARIABLE] = url
     result["DAGSTER_HOME"] = str(current.dagster_home)
     return result
 

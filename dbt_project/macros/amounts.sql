@@ -16,3 +16,23 @@
 {% macro default__type_double() -%}double precision{%- endmacro %}
 
 {% macro duckdb__type_double() -%}double{%- endmacro %}
+
+{% macro spark__type_double() -%}double{%- endmacro %}
+
+{#- `expression` (a double) rounded to `places` decimals, still a double. Postgres rounds only numerics to a
+    number of places, so its version rounds through numeric and casts back. -#}
+{% macro round_to(expression, places) -%}
+    {{ return(adapter.dispatch('round_to', 'interaction_pipeline')(expression, places)) }}
+{%- endmacro %}
+
+{% macro default__round_to(expression, places) -%}
+    cast(round(cast({{ expression }} as numeric), {{ places }}) as {{ type_double() }})
+{%- endmacro %}
+
+{% macro duckdb__round_to(expression, places) -%}
+    round({{ expression }}, {{ places }})
+{%- endmacro %}
+
+{% macro spark__round_to(expression, places) -%}
+    round({{ expression }}, {{ places }})
+{%- endmacro %}

@@ -78,6 +78,12 @@
     cast(bit_xor(hash({{ expression }})) as {{ dbt.type_string() }})
 {%- endmacro %}
 
+{#- Spark's listagg ignores its order (dbt-spark warns and collects in any order): the list is sorted here, so
+    a group's fingerprint is the same on every run, as a Delta table's merge needs. -#}
+{% macro spark__fingerprint_agg(expression) -%}
+    md5(array_join(array_sort(collect_list({{ escaped_key_part(expression) }})), '|'))
+{%- endmacro %}
+
 {#- Post-hook of int_identifiers_stitched: an incremental run writes identifiers no longer observed anywhere
     without a profile, which replaces their stored rows; this removes them. -#}
 {% macro delete_unobserved_identifiers(stitched) -%}

@@ -1,5 +1,6 @@
 {#- Read one value out of a JSON column as text. `path` is dotted (`traits.email`, `metadata.config`).
-    DuckDB: json_extract_string; other engines get the Postgres-style operator chain by default. -#}
+    DuckDB: json_extract_string; Spark: get_json_object; other engines get the Postgres-style operator chain
+    by default. -#}
 {% macro json_text(column, path) -%}
     {{ return(adapter.dispatch('json_text', 'interaction_pipeline')(column, path)) }}
 {%- endmacro %}
@@ -11,6 +12,11 @@
 
 {% macro duckdb__json_text(column, path) -%}
     json_extract_string({{ column }}, '$.{{ path }}')
+{%- endmacro %}
+
+{#- Spark (and Databricks) hold JSON as strings and read them with a JSONPath. -#}
+{% macro spark__json_text(column, path) -%}
+    get_json_object({{ column }}, '$.{{ path }}')
 {%- endmacro %}
 
 {#- The first of several JSON paths that is present: partners name the same property differently

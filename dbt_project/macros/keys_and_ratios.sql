@@ -18,5 +18,5 @@
 
 {#- numerator / denominator, null when the denominator is zero; rounded to 4 places. -#}
 {% macro safe_ratio(numerator, denominator) -%}
-    round(cast({{ numerator }} as {{ type_double() }}) / nullif({{ denominator }}, 0), 4)
+    {{ round_to("cast(" ~ numerator ~ " as " ~ type_double() ~ ") / nullif(" ~ denominator ~ ", 0)", 4) }}
 {%- endmacro %}

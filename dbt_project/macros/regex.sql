@@ -12,6 +12,14 @@
     regexp_full_match({{ expression }}, {{ pattern }})
 {%- endmacro %}
 
+{#- Spark's `rlike` also finds the pattern anywhere, so it is anchored the same way. Spark's string literals
+    treat a backslash as an escape and drop it before an ordinary letter ('\s' reads as 's'), so each
+    backslash in a literal pattern is doubled to reach the regex engine as written. -#}
+{% macro spark__regex_matches(expression, pattern) -%}
+    {%- set pattern = pattern.replace('\\', '\\\\') if pattern.startswith("'") else pattern -%}
+    ({{ expression }} rlike concat('^(?:', {{ pattern }}, ')$'))
+{%- endmacro %}
+
 {#- The digits of `expression` alone, so that one phone number written two ways ('+1 (415) 555-0102',
     '+14155550102') compares equal. -#}
 {% macro digits_only(expression) -%}

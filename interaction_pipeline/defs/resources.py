@@ -12,9 +12,12 @@ import duckdb
 from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline import partners, settings
+from interaction_pipeline.warehouse.postgres import PostgresConnection
 
 # DuckDB allows one writing process per file: every asset that writes the warehouse declares this pool, and
-# the instance config (interaction_pipeline/dagster.yaml) gives pools a single slot.
+# the instance config (interaction_pipeline/dagster.yaml) gives pools a single slot. A Postgres warehouse
+# would take concurrent writers, but the slot still keeps loads, syncs and dbt builds from interleaving, so
+# a build always sees whole loads; the pool stays the same on both engines.
 WAREHOUSE_POOL = "duckdb_warehouse"
 # The pool keeps Dagster's own runs apart; the file lock can still be held from outside it, by a dbt process
 # that outlived its killed run (it finishes its build) or a DuckDB shell. Runs wait that long for it.
@@ -22,12 +25,21 @@ LOCK_WAIT_SECONDS = 900
 
 
 class WarehouseResource(DuckDBResource):
-    """The DuckDB warehouse; a connection waits for another process's lock on the file instead of failing."""
+    """The warehouse: the DuckDB file at ``database``, or the Postgres database at ``url`` when one is set.
 
+    ``get_connection()`` yields either engine's connection; both take the same calls
+    (`interaction_pipeline.warehouse.engine`). A DuckDB connection waits for another process's lock on the
+    file instead of failing."""
+
+    url: str | None = None
     lock_wait_seconds: float = LOCK_WAIT_SECONDS
 
     @contextmanager
-    def get_connection(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def get_connection(self) -> Iterator:
+        if self.url:
+            with PostgresConnection(self.url) as conn:
+                yield conn
+            return
         conn = connect_when_free(self.database, self.connection_config, self.lock_wait_seconds)
         try:
             yield conn
@@ -51,7 +63,9 @@ def connect_when_free(database: str, config: dict, wait_seconds: float) -> duckd
 
 
 def warehouse_resource() -> WarehouseResource:
-    return WarehouseResource(database=str(settings.paths().warehouse))
+    # The URL may hold a password: passed as the variable, so the UI shows its name and never its value.
+    url = dg.EnvVar(settings.WAREHOUSE_URL_VARIABLE) if settings.warehouse_url() else None
+    return WarehouseResource(database=str(settings.paths().warehouse), url=url)
 
 
 class PartnerResource(dg.ConfigurableResource):

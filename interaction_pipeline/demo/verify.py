@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
+from interaction_pipeline.warehouse.engine import WAREHOUSE_ERRORS
 
 FUNNEL_COLUMNS = {  # ground-truth field -> column of marts.fct_email_campaign_funnel
     "sent": "sent",
@@ -87,5 +87,5 @@ def _guarded(title: str, check) -> Verdict:
     """A table that was not built is a failed check with its reason, not a crash of the summary."""
     try:
         return check()
-    except duckdb.Error as error:
+    except WAREHOUSE_ERRORS as error:
         return Verdict(title, False, str(error).splitlines()[0])

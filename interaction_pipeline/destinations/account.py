@@ -11,10 +11,9 @@ from __future__ import annotations
 import hashlib
 from urllib.parse import urlsplit
 
-import duckdb
-
 from interaction_pipeline.destinations.spec import SyncTarget, destination_of
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import MISSING_RELATION, Connection
 
 SANDBOX = "sandbox"
 
@@ -35,20 +34,20 @@ def in_sandbox(account: str, url: str) -> str:
     return account.replace(url_account(f"{parts.scheme}://{parts.netloc}"), SANDBOX, 1)
 
 
-def saved_remote_id(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> str | None:
+def saved_remote_id(conn: Connection, target: SyncTarget) -> str | None:
     """The id of the list the product created for ``target`` at its account, if any."""
     try:
         return sync_state.remote_list_id(conn, target.audience.name, target.state_key)
-    except duckdb.CatalogException:  # a preview on a warehouse that never synced
+    except MISSING_RELATION:  # a preview on a warehouse that never synced
         return None
 
 
-def new_account_note(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> str | None:
+def new_account_note(conn: Connection, target: SyncTarget) -> str | None:
     """What to tell the user when ``target``'s account has nothing confirmed while another account of the
     same destination has: the first sync to a real account after the sandbox, or to a new account."""
     try:
         pairs = sync_state.synced_pairs(conn)
-    except duckdb.CatalogException:
+    except MISSING_RELATION:
         return None
     if pairs.get((target.audience.name, target.state_key)):
         return None

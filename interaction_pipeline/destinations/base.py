@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol
 
-import duckdb
-
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.warehouse.engine import Connection
 
 
 @dataclass(frozen=True)
@@ -74,7 +73,7 @@ class Destination(Protocol):
 
     def rows_per_batch(self, target: SyncTarget) -> int: ...
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None: ...
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None: ...
 
     def open(self, action: str, total_rows: int, total_batches: int) -> None: ...
 
@@ -92,12 +91,10 @@ class Destination(Protocol):
         does or cannot tell. Raises `RemoteListMissing` when the list itself is gone. Called after
         `prepare(dry_run=True)`."""
 
-    def remote_list(
-        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
-    ) -> tuple[str | None, str | None]:
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[str | None, str | None]:
         """The destination's id of the list ``target`` syncs to and a link to it in the vendor's UI (None
         where there is no list, or no page to link)."""
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         """Delete the list the product created for ``target``; False when there is none to delete (its
         members must then be removed one by one)."""

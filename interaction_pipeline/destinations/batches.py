@@ -9,19 +9,24 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
 import orjson
 
 from interaction_pipeline.destinations.base import DeliveryError, Destination, OutRow, RemoteListMissing
 from interaction_pipeline.destinations.outcome import SyncOutcome
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
-from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_COLUMNS, MEMBERSHIP_TABLE, utc_now
+from interaction_pipeline.warehouse.engine import Connection, upsert_sql
+from interaction_pipeline.warehouse.sync_state import (
+    MEMBERSHIP_COLUMNS,
+    MEMBERSHIP_KEY,
+    MEMBERSHIP_TABLE,
+    utc_now,
+)
 
 
 @dataclass
 class BatchSender:
-    conn: duckdb.DuckDBPyConnection
+    conn: Connection
     target: SyncTarget
     destination: Destination
     log: SyncLog
@@ -53,8 +58,12 @@ class BatchSender:
             )
         else:
             self.conn.execute(
-                f"insert or replace into {MEMBERSHIP_TABLE} ({MEMBERSHIP_COLUMNS}) "
-                f"select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ?, null {accepted}",
+                upsert_sql(
+                    MEMBERSHIP_TABLE,
+                    MEMBERSHIP_COLUMNS.split(", "),
+                    MEMBERSHIP_KEY,
+                    f"select ?, ?, member_key, fingerprint, payload, 'confirmed', ?, ?, null {accepted}",
+                ),
                 [*params, utc_now(), self.log.sync_id],
             )
         return done

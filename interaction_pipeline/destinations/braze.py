@@ -27,13 +27,12 @@ from __future__ import annotations
 import collections
 import time
 
-import duckdb
-
 from interaction_pipeline.destinations.account import url_account
 from interaction_pipeline.destinations.base import BatchResult, Confirmed, OutRow
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
+from interaction_pipeline.warehouse.engine import Connection
 
 BLOCKLIST_PER_CALL = 50
 TRACK_OBJECTS_PER_CALL = 75
@@ -83,7 +82,7 @@ class BrazeDestination:
     def request_count(self) -> int:
         return self.http.requests
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         self.mode = target.options.get("mode", "blocklist")
         if self.mode not in ("blocklist", "subscription"):
             raise ValueError(f"braze mode must be blocklist or subscription, not {self.mode!r}")
@@ -164,8 +163,8 @@ class BrazeDestination:
             )
         return None
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         return False
 
-    def remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> tuple[None, None]:
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[None, None]:
         return None, None  # members are kept per user, not in a list of ours

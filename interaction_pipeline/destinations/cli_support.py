@@ -5,14 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import duckdb
+import psycopg2
 
 from interaction_pipeline import settings
 from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.plan import ActivationPlan, load_plan
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget, find_audience
 from interaction_pipeline.partners import IncompleteCredentials
-from interaction_pipeline.warehouse.access import open_warehouse
+from interaction_pipeline.warehouse import engine
+from interaction_pipeline.warehouse.engine import Connection
 
 MANIFEST_OPTION = click.option(
     "--manifest",
@@ -25,11 +26,14 @@ def cli_plan(manifest: str | None) -> ActivationPlan:
     return load_plan(Path(manifest) if manifest else settings.DBT_MANIFEST)
 
 
-def connect(*, read_only: bool = True) -> duckdb.DuckDBPyConnection:
-    path = settings.paths().warehouse
-    if not path.exists():
-        raise click.ClickException(f"no warehouse at {path}: build the audiences first")
-    return open_warehouse(path, read_only=read_only)
+def connect(*, read_only: bool = True) -> Connection:
+    warehouse = engine.current()
+    if not warehouse.exists():
+        raise click.ClickException(f"no warehouse at {warehouse.describe()}: build the audiences first")
+    try:
+        return warehouse.connect(read_only=read_only)
+    except psycopg2.OperationalError as error:
+        raise click.ClickException(f"cannot reach the warehouse {warehouse.describe()}: {error}") from error
 
 
 def client(destination: str) -> tuple[Destination, bool]:

@@ -15,7 +15,6 @@ import duckdb
 from rich.console import Console
 from rich.table import Table
 
-from interaction_pipeline import settings
 from interaction_pipeline.destinations.cli_support import (
     DESTINATION_OPTION,
     MANIFEST_OPTION,
@@ -29,12 +28,14 @@ from interaction_pipeline.destinations.history_command import history
 from interaction_pipeline.destinations.retire import orphans
 from interaction_pipeline.destinations.spec import state_key
 from interaction_pipeline.destinations.sync_commands import retire, sync
+from interaction_pipeline.warehouse import engine
+from interaction_pipeline.warehouse.engine import MISSING_RELATION, Connection
 
 
-def _count(conn: duckdb.DuckDBPyConnection, sql: str, params: list) -> int | None:
+def _count(conn: Connection, sql: str, params: list) -> int | None:
     try:
         return conn.execute(sql, params).fetchall()[0][0]
-    except duckdb.CatalogException:
+    except MISSING_RELATION:
         return None
 
 
@@ -57,9 +58,8 @@ def list_audiences(manifest: str | None) -> None:
     if not plan.audiences:
         click.echo("no audience models in the dbt manifest (run dbt parse or dbt build first)")
     table = Table("audience", "purpose", "members", "destination", "confirmed", "last sync")
-    path = settings.paths().warehouse
     accounts = {name: client(name)[0].account for name in {t.destination for t in plan.targets}}
-    with connect() if path.exists() else duckdb.connect() as conn:
+    with connect() if engine.current().exists() else duckdb.connect() as conn:
         orphaned = orphans(conn, plan)
         for target in plan.targets:
             spec = target.audience
@@ -78,7 +78,7 @@ def list_audiences(manifest: str | None) -> None:
                     [spec.name, target.destination],
                 ).fetchall()
                 last = f"{rows[0][0]} {rows[0][1]:%Y-%m-%d %H:%M}" if rows else None
-            except duckdb.CatalogException:
+            except MISSING_RELATION:
                 pass
             table.add_row(
                 spec.name,

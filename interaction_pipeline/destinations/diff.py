@@ -1,4 +1,4 @@
-"""The diff between an audience model and a destination's confirmed membership, done in DuckDB.
+"""The diff between an audience model and a destination's confirmed membership, done in the warehouse.
 
 Everything happens in temp tables of the sync's connection so a million members never become Python objects:
 
@@ -19,10 +19,10 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-import duckdb
-
 from interaction_pipeline.destinations.payloads import IDENTIFIER_COLUMNS
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
+from interaction_pipeline.warehouse import engine
+from interaction_pipeline.warehouse.engine import Connection, MissingRelationError, replace_temp_table
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
 
 
@@ -35,28 +35,24 @@ class DiffCounts:
     changed: int
 
 
-def relation_columns(conn: duckdb.DuckDBPyConnection, relation: str) -> list[str]:
-    return [row[0] for row in conn.execute(f"describe {relation}").fetchall()]
+def relation_columns(conn: Connection, relation: str) -> list[str]:
+    return engine.relation_columns(conn, relation)
 
 
-def membership_source(conn: duckdb.DuckDBPyConnection) -> str:
+def membership_source(conn: Connection) -> str:
     """The membership table, or an empty stand-in on a warehouse that never synced (dry runs create none)."""
-    exists = conn.execute(
-        "select count(*) from duckdb_tables() "
-        "where schema_name = 'pipeline' and table_name = 'audience_membership' and not temporary"
-    ).fetchall()[0][0]
-    if exists:
+    if engine.table_exists(conn, MEMBERSHIP_TABLE):
         return MEMBERSHIP_TABLE
     columns = ["audience", "destination", "member_key", "fingerprint", "payload", "status", "reason"]
     stand_in = ", ".join(f"null::varchar as {name}" for name in columns)
     return f"(select {stand_in}, null::timestamp as confirmed_at where false)"
 
 
-def identifier_columns(conn: duckdb.DuckDBPyConnection, spec: AudienceSpec) -> list[str]:
+def identifier_columns(conn: Connection, spec: AudienceSpec) -> list[str]:
     """Each identifier column as varchar (null where the model has no such column)."""
     try:
         present = set(relation_columns(conn, spec.relation))
-    except duckdb.CatalogException as error:
+    except MissingRelationError as error:
         raise ValueError(
             f"audience model {spec.model} is not built yet ({spec.relation} does not exist): run dbt first"
         ) from error
@@ -74,53 +70,55 @@ def target_salt(target: SyncTarget) -> str:
     return hashlib.md5(settings.encode()).hexdigest()
 
 
-def stage_audience(conn: duckdb.DuckDBPyConnection, spec: AudienceSpec, salt: str = "") -> int:
+def stage_audience(conn: Connection, spec: AudienceSpec, salt: str = "") -> int:
     """`_aud`: the audience model, one row per member key with a fingerprint; returns its size."""
     fingerprint = "md5(concat_ws(chr(31), '{salt}', {cols}))".format(
         salt=salt, cols=", ".join(f"coalesce({name}, '')" for name in IDENTIFIER_COLUMNS)
     )
-    conn.execute(
+    replace_temp_table(
+        conn,
+        "_aud",
         f"""
-        create or replace temp table _aud as
         select member_key, {", ".join(IDENTIFIER_COLUMNS)}, {fingerprint} as fingerprint
         from (
             select cast(profile_id as varchar) as member_key, {", ".join(identifier_columns(conn, spec))}
             from {spec.relation}
             where profile_id is not null
-        )
-        """
+        ) audience
+        """,
     )
     return conn.execute("select count(distinct member_key) from _aud").fetchall()[0][0]
 
 
-def stage_diff(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> DiffCounts:
+def stage_diff(conn: Connection, target: SyncTarget) -> DiffCounts:
     """`_state`, `_entering` and `_exiting` between `_aud` and what ``target`` confirmed."""
     membership = membership_source(conn)
     params = [target.audience.name, target.state_key]
     # Payloads stay in the membership table: only the few rows that change need theirs.
-    conn.execute(
-        f"""
-        create or replace temp table _state as
-        select member_key, fingerprint, status from {membership} where audience = ? and destination = ?
-        """,
+    replace_temp_table(
+        conn,
+        "_state",
+        f"select member_key, fingerprint, status from {membership} m where audience = ? and destination = ?",
         params,
     )
-    conn.execute(
+    replace_temp_table(
+        conn,
+        "_entering",
         f"""
-        create or replace temp table _entering as
-        select a.*, s.member_key is not null and s.status = 'confirmed' as is_change, m.payload as old_payload
+        select distinct on (a.member_key)
+            a.*, s.member_key is not null and s.status = 'confirmed' as is_change, m.payload as old_payload
         from _aud a
         left join _state s using (member_key)
         left join {membership} m
             on s.status = 'confirmed' and m.audience = ? and m.destination = ? and m.member_key = s.member_key
         where s.member_key is null or s.fingerprint <> a.fingerprint
-        qualify row_number() over (partition by a.member_key) = 1
         """,
         params,
     )
-    conn.execute(
+    replace_temp_table(
+        conn,
+        "_exiting",
         f"""
-        create or replace temp table _exiting as
         select distinct e.member_key, e.fingerprint, m.payload, e.is_change
         from (
             select s.member_key, s.fingerprint, a.member_key is not null as is_change

@@ -15,7 +15,6 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
-import duckdb
 import orjson
 
 from interaction_pipeline.destinations import diff, guards, outgoing, verify
@@ -28,7 +27,13 @@ from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
 from interaction_pipeline.destinations.suppression import exclude_suppressed
 from interaction_pipeline.destinations.sync_log import SyncLog
 from interaction_pipeline.warehouse import sync_state
-from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_COLUMNS, MEMBERSHIP_TABLE, utc_now
+from interaction_pipeline.warehouse.engine import Connection, create_temp_table, execute_count, upsert_sql
+from interaction_pipeline.warehouse.sync_state import (
+    MEMBERSHIP_COLUMNS,
+    MEMBERSHIP_KEY,
+    MEMBERSHIP_TABLE,
+    utc_now,
+)
 
 # Renew an expiring membership this long before it lapses (at most half its lifespan before).
 RENEWAL_MARGIN_DAYS = 30
@@ -37,17 +42,19 @@ RENEWAL_MARGIN_DAYS = 30
 def _record_invalid_and_refreshed(run: BatchSender) -> None:
     conn, name, dest = run.conn, run.target.audience.name, run.target.state_key
     conn.execute(
-        f"""
-        insert or replace into {MEMBERSHIP_TABLE} ({MEMBERSHIP_COLUMNS})
-        select ?, ?, member_key, fingerprint, null, 'invalid', ?, ?, unmatched
-        from _outgoing where payload = 'null'
-        """,
+        upsert_sql(
+            MEMBERSHIP_TABLE,
+            MEMBERSHIP_COLUMNS.split(", "),
+            MEMBERSHIP_KEY,
+            "select ?, ?, member_key, fingerprint, null, 'invalid', ?, ?, unmatched "
+            "from _outgoing where payload = 'null'",
+        ),
         [name, dest, utc_now(), run.log.sync_id],
     )
     conn.execute(
         f"""
-        update {MEMBERSHIP_TABLE} m set fingerprint = r.fingerprint from _refreshed r
-        where m.audience = ? and m.destination = ? and m.member_key = r.member_key
+        update {MEMBERSHIP_TABLE} set fingerprint = r.fingerprint from _refreshed r
+        where audience = ? and destination = ? and {MEMBERSHIP_TABLE}.member_key = r.member_key
         """,
         [name, dest],
     )
@@ -60,7 +67,7 @@ def _record_invalid_and_refreshed(run: BatchSender) -> None:
     )
 
 
-def _samples(conn: duckdb.DuckDBPyConnection, table: str, size: int) -> list[Any]:
+def _samples(conn: Connection, table: str, size: int) -> list[Any]:
     rows = conn.execute(
         f"select member_key, payload from {table} order by member_key limit {size}"
     ).fetchall()
@@ -76,7 +83,7 @@ def _renew_before(target: SyncTarget, destination: Destination) -> datetime | No
 
 
 def _apply_guards(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     target: SyncTarget,
     outcome: SyncOutcome,
     suppressions: list[AudienceSpec],
@@ -95,7 +102,7 @@ def _apply_guards(
         "suppression_overlap": guards.suppression_problem(target.audience, suppressions, overlap),
     }
     blocking = dict(outcome.guards)
-    conn.execute("create or replace temp table _held (member_key varchar)")
+    create_temp_table(conn, "_held", {"member_key": "varchar"})
     if removal and target.audience.purpose == "suppression":
         # Suppressing more is always safe: new members still go out, only the leavers wait.
         blocking["max_removal_share"] = None
@@ -143,15 +150,14 @@ def _stage_outgoing(run: BatchSender) -> None:
         destination.rows_per_batch(target),
         updates_in_place=getattr(destination, "updates_in_place", False),
     )
-    held = conn.execute("delete from _removes where member_key in (select member_key from _held)").fetchall()
-    removes -= held[0][0] if held else 0
+    removes -= execute_count(conn, "delete from _removes where member_key in (select member_key from _held)")
     outcome.to_add, outcome.to_remove, outcome.renewed = adds - renewing, removes, renewing
     outcome.unmatched_reasons = outgoing.unmatched_counts(conn, target)
     outcome.unmatched = sum(outcome.unmatched_reasons.values())
 
 
 def sync_target(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     target: SyncTarget,
     destination: Destination,
     *,
@@ -207,7 +213,7 @@ def sync_target(
             "identifier_dropped",
             "add",
         )
-        conn.execute("create or replace temp table _rejected (member_key varchar)")
+        create_temp_table(conn, "_rejected", {"member_key": "varchar"})
         delivered = _deliver(run, outcome.full_refresh)
     except RemoteListMissing as error:
         sync_state.forget_destination(conn, name, target.state_key)

@@ -3,7 +3,8 @@
 A run writes `added.<fmt>` and/or `removed.<fmt>` (csv or parquet, option `format`), one row per member with
 `profile_id`, `user_id` and normalized plain identifiers (`email` trimmed and lowercased, `phone` in E.164); a
 full refresh writes `members.<fmt>`, everyone in the audience.
-DuckDB writes the files straight from the sync's staging tables, so nothing goes through Python per row. A run
+The warehouse writes the files straight from the sync's staging tables (DuckDB's COPY TO, Postgres's COPY TO
+STDOUT), so nothing goes through Python per row. A run
 with no change writes nothing.
 """
 
@@ -12,12 +13,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
 from interaction_pipeline import settings
 from interaction_pipeline.destinations.base import BatchResult, Confirmed, OutRow
 from interaction_pipeline.destinations.payloads import IDENTIFIER_COLUMNS
 from interaction_pipeline.destinations.spec import SyncTarget
+from interaction_pipeline.warehouse.engine import Connection, export_query
 
 ACTION_FILES = {
     "add": ("_adds", "added"),
@@ -35,7 +35,7 @@ class FileDestination:
         self.root = folder or settings.paths().exports / "audiences"
         self.endpoint = str(self.root)
         self.account = str(self.root)
-        self.conn: duckdb.DuckDBPyConnection | None = None
+        self.conn: Connection | None = None
         self.run_folder: Path | None = None
         self.format = "csv"
         self.written: list[Path] = []
@@ -47,7 +47,7 @@ class FileDestination:
     def request_count(self) -> int:
         return self.writes
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         self.conn = conn
         self.format = target.options.get("format", "csv")
         if self.format not in ("csv", "parquet"):
@@ -65,9 +65,10 @@ class FileDestination:
         table, stem = ACTION_FILES[action]
         self.run_folder.mkdir(parents=True, exist_ok=True)
         path = self.run_folder / f"{stem}.{self.format}"
-        columns = ", ".join(f"payload->>'{name}' as {name}" for name in ("profile_id", *IDENTIFIER_COLUMNS))
-        options = "format parquet" if self.format == "parquet" else "format csv, header true"
-        self.conn.execute(f"copy (select {columns} from {table} order by member_key) to '{path}' ({options})")
+        columns = ", ".join(
+            f"cast(payload as json)->>'{name}' as {name}" for name in ("profile_id", *IDENTIFIER_COLUMNS)
+        )
+        export_query(self.conn, f"select {columns} from {table} order by member_key", path, self.format)
         self.writes += 1
         self.written.append(path)
         return BatchResult(counts={"files_written": 1})
@@ -78,9 +79,9 @@ class FileDestination:
     def verify_remote(self, target: SyncTarget, confirmed: Confirmed) -> str | None:
         return None  # written files are the record: there is nothing remote to lose
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         return False
 
-    def remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> tuple[str, str]:
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[str, str]:
         folder = self.root / target.audience.name
         return str(folder), folder.as_uri()

@@ -26,8 +26,6 @@ import time
 from datetime import timedelta
 from typing import Any
 
-import duckdb
-
 from interaction_pipeline.destinations.account import saved_remote_id, url_account
 from interaction_pipeline.destinations.base import (
     BatchResult,
@@ -50,6 +48,7 @@ from interaction_pipeline.destinations.payloads import GOOGLE_IDENTIFIER_FIELDS
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.sync_state import utc_now
 
 IDENTIFIERS_PER_CALL = 10_000
@@ -127,7 +126,7 @@ class GoogleAdsDestination:
             )
         return days
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         options = target.options
         consent = options.get("consent") or {}
         self.consent = {
@@ -158,9 +157,7 @@ class GoogleAdsDestination:
         self.user_list = answer["results"][0]["resourceName"]
         sync_state.save_remote_list_id(conn, target.audience.name, target.state_key, self.user_list)
 
-    def remote_list(
-        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
-    ) -> tuple[str | None, str | None]:
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[str | None, str | None]:
         # Google Ads has no link to one list that the API can build (its pages take an internal account id):
         # the Audience manager lists it, with the id at the end of the resource name as its "List ID".
         given = target.options.get("user_list_id")
@@ -180,7 +177,7 @@ class GoogleAdsDestination:
             return f"Google Ads user list {self.user_list} holds nobody while {confirmed.count} are confirmed"
         return None
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         created = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if not created or target.options.get("user_list_id"):
             return False

@@ -11,8 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-import duckdb
-
+from interaction_pipeline.warehouse.engine import MISSING_RELATION, Connection
 from interaction_pipeline.warehouse.sync_state import SYNC_LOG_TABLE
 
 RUN_QUERY = f"""
@@ -52,10 +51,10 @@ class SyncRun:
     sync_id: str
 
 
-def sync_runs(conn: duckdb.DuckDBPyConnection, audience: str | None = None, limit: int = 50) -> list[SyncRun]:
+def sync_runs(conn: Connection, audience: str | None = None, limit: int = 50) -> list[SyncRun]:
     """The newest sync runs (of ``audience``, or of every audience), newest first; none before any sync."""
     try:
         rows = conn.execute(RUN_QUERY, [audience, audience, limit]).fetchall()
-    except duckdb.CatalogException:
+    except MISSING_RELATION:
         return []
     return [SyncRun(*row) for row in rows]

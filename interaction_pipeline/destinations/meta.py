@@ -18,7 +18,6 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
-import duckdb
 import orjson
 import requests
 
@@ -35,6 +34,7 @@ from interaction_pipeline.destinations.payloads import meta_schema
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.sync_state import utc_now
 
 MAX_ROWS_PER_REQUEST = 10_000
@@ -94,7 +94,7 @@ class MetaDestination:
     def request_count(self) -> int:
         return self.http.requests
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         """Find the custom audience: configured id, the one created earlier, or a new one."""
         self.schema = meta_schema(target.audience.identifiers)
         name = target.audience.name
@@ -117,9 +117,7 @@ class MetaDestination:
         self.audience_id = str(response.json()["id"])
         sync_state.save_remote_list_id(conn, name, target.state_key, self.audience_id)
 
-    def remote_list(
-        self, conn: duckdb.DuckDBPyConnection, target: SyncTarget
-    ) -> tuple[str | None, str | None]:
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[str | None, str | None]:
         audience_id = self.audience_id or target.options.get("audience_id") or saved_remote_id(conn, target)
         if not audience_id:
             return None, None
@@ -200,7 +198,7 @@ class MetaDestination:
             )
         return None
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         created = sync_state.remote_list_id(conn, target.audience.name, target.state_key)
         if not created or target.options.get("audience_id"):
             return False

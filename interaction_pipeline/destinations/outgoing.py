@@ -6,83 +6,74 @@
   Customer Match drops a member a set number of days after its last upload), sent again as additions;
 - `_adds` and `_removes`: what goes out, numbered into batches.
 
-Entering members are normalized and hashed in Python (`phonenumbers`), streamed back through an NDJSON file.
+Entering members are normalized and hashed in Python (`phonenumbers`) and loaded back in bulk.
 """
 
 from __future__ import annotations
 
-import tempfile
+from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
-import duckdb
 import orjson
 
 from interaction_pipeline.destinations.diff import membership_source
 from interaction_pipeline.destinations.payloads import BUILDERS, IDENTIFIER_COLUMNS, unmatched_reason
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.privacy import masked_text
+from interaction_pipeline.warehouse.engine import (
+    Connection,
+    batch_number,
+    load_temp_table,
+    replace_temp_table,
+)
+
+PAYLOAD_COLUMNS = {"k": "varchar", "p": "varchar", "w": "varchar", "u": "varchar"}
 
 
-def _write_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget, path: Path) -> None:
+def _payloads(conn: Connection, target: SyncTarget) -> Iterator[tuple[str, str, str, str]]:
+    """(member key, payload as JSON, problems, why unmatched) for every entering member."""
     build = BUILDERS[target.destination]
-    identifiers, options = target.audience.identifiers, target.options
     cursor = conn.execute(f"select member_key, {', '.join(IDENTIFIER_COLUMNS)} from _entering")
-    with path.open("wb") as out:
-        while chunk := cursor.fetchmany(50_000):
-            lines = []
-            for row in chunk:
-                record = dict(zip(("profile_id", *IDENTIFIER_COLUMNS), row, strict=True))
-                payload, problems = build(record, identifiers, options)
-                unmatched = (
-                    unmatched_reason(target.destination, record, identifiers, options)
-                    if payload is None
-                    else ""
-                )
-                line = {
-                    "k": row[0],
-                    "p": orjson.dumps(payload).decode(),
-                    # Problems become sync-log reasons: masked, should a message ever quote a value.
-                    "w": masked_text("; ".join(problems)),
-                    "u": unmatched,
-                }
-                lines.append(orjson.dumps(line))
-            out.write(b"\n".join(lines) + b"\n")
+    while chunk := cursor.fetchmany(50_000):
+        yield from (_payload_row(target, build, row) for row in chunk)
 
 
-def stage_payloads(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> None:
+def _payload_row(target: SyncTarget, build, row: tuple) -> tuple[str, str, str, str]:
+    identifiers, options = target.audience.identifiers, target.options
+    record = dict(zip(("profile_id", *IDENTIFIER_COLUMNS), row, strict=True))
+    payload, problems = build(record, identifiers, options)
+    unmatched = unmatched_reason(target.destination, record, identifiers, options) if payload is None else ""
+    # Problems become sync-log reasons: masked, should a message ever quote a value.
+    return row[0], orjson.dumps(payload).decode(), masked_text("; ".join(problems)), unmatched
+
+
+def stage_payloads(conn: Connection, target: SyncTarget) -> None:
     """`_outgoing` and `_refreshed` (identifier edits that normalize to what the destination holds)."""
-    with tempfile.TemporaryDirectory(prefix="audience-sync-") as folder:
-        path = Path(folder) / "payloads.ndjson"
-        _write_payloads(conn, target, path)
-        conn.execute(
-            f"""
-            create or replace temp table _outgoing as
-            select e.member_key, e.fingerprint, e.is_change, e.old_payload, p.p as payload,
-                   nullif(p.w, '') as problems, nullif(p.u, '') as unmatched
-            from _entering e
-            join read_json('{path}', format = 'newline_delimited',
-                           columns = {{k: 'VARCHAR', p: 'VARCHAR', w: 'VARCHAR', u: 'VARCHAR'}}) p
-                on p.k = e.member_key
-            """
-        )
+    load_temp_table(conn, "_payloads", PAYLOAD_COLUMNS, _payloads(conn, target))
+    replace_temp_table(
+        conn,
+        "_outgoing",
+        """
+        select e.member_key, e.fingerprint, e.is_change, e.old_payload, p.p as payload,
+               nullif(p.w, '') as problems, nullif(p.u, '') as unmatched
+        from _entering e join _payloads p on p.k = e.member_key
+        """,
+    )
     # An identifier edit that normalizes to the same payload (say, a case change) needs no request.
-    conn.execute(
-        """
-        create or replace temp table _refreshed as
-        select member_key, fingerprint from _outgoing where is_change and payload = old_payload
-        """
+    replace_temp_table(
+        conn,
+        "_refreshed",
+        "select member_key, fingerprint from _outgoing where is_change and payload = old_payload",
     )
 
 
-def stage_renewals(
-    conn: duckdb.DuckDBPyConnection, target: SyncTarget, uploaded_before: datetime | None
-) -> int:
+def stage_renewals(conn: Connection, target: SyncTarget, uploaded_before: datetime | None) -> int:
     """`_renewing`: unchanged confirmed members last uploaded before ``uploaded_before`` (None: nobody)."""
     due = "m.confirmed_at < ?" if uploaded_before else "false"
-    conn.execute(
+    replace_temp_table(
+        conn,
+        "_renewing",
         f"""
-        create or replace temp table _renewing as
         select m.member_key, m.fingerprint, m.payload, false as is_change
         from {membership_source(conn)} m join _aud a using (member_key, fingerprint)
         where m.audience = ? and m.destination = ? and m.status = 'confirmed' and {due}
@@ -93,7 +84,7 @@ def stage_renewals(
 
 
 def number_batches(
-    conn: duckdb.DuckDBPyConnection, rows_per_batch: int, *, updates_in_place: bool = False
+    conn: Connection, rows_per_batch: int, *, updates_in_place: bool = False
 ) -> tuple[int, int]:
     """`_adds` and `_removes` with 1-based batch numbers; returns their row counts.
 
@@ -103,33 +94,35 @@ def number_batches(
     in_place = (
         "and not (is_change and member_key in (select member_key from _adds))" if updates_in_place else ""
     )
-    conn.execute(
+    batch_seq = batch_number("member_key", rows_per_batch)
+    replace_temp_table(
+        conn,
+        "_adds",
         f"""
-        create or replace temp table _adds as
-        select *, (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
+        select *, {batch_seq} as batch_seq
         from (
             select member_key, fingerprint, payload, is_change from _outgoing
             where payload <> 'null' and member_key not in (select member_key from _refreshed)
             union all
             select member_key, fingerprint, payload, is_change from _renewing
-        )
-        """
+        ) outgoing
+        """,
     )
-    conn.execute(
+    replace_temp_table(
+        conn,
+        "_removes",
         f"""
-        create or replace temp table _removes as
-        select member_key, fingerprint, payload, is_change,
-               (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
+        select member_key, fingerprint, payload, is_change, {batch_seq} as batch_seq
         from _exiting
         where member_key not in (select member_key from _refreshed) {in_place}
-        """
+        """,
     )
     adds = conn.execute("select count(*) from _adds").fetchall()[0][0]
     removes = conn.execute("select count(*) from _removes").fetchall()[0][0]
     return adds, removes
 
 
-def unmatched_counts(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> dict[str, int]:
+def unmatched_counts(conn: Connection, target: SyncTarget) -> dict[str, int]:
     """Members of the audience this destination cannot match, by reason: newly found ones and those found
     by earlier syncs (kept as `invalid` in the membership, not resent while their identifiers stay)."""
     rows = conn.execute(
@@ -140,7 +133,7 @@ def unmatched_counts(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> dic
             where m.audience = ? and m.destination = ? and m.status = 'invalid'
             union all
             select coalesce(unmatched, 'identifiers not usable') from _outgoing where payload = 'null'
-        )
+        ) unmatched
         group by reason order by reason
         """,
         [target.audience.name, target.state_key],

@@ -11,6 +11,7 @@ memberships). Members already confirmed are marked as restated (`is_change`), so
 from __future__ import annotations
 
 from interaction_pipeline.destinations.batches import BatchSender
+from interaction_pipeline.warehouse.engine import batch_number, replace_temp_table
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
 
 
@@ -18,11 +19,12 @@ def _stage_everyone(run: BatchSender) -> int:
     """`_everyone`: confirmed members still in the audience and unchanged in what they send (and leavers
     whose removal is held back), plus `_adds`."""
     rows_per_batch = run.destination.rows_per_batch(run.target)
-    run.conn.execute(
+    batch_seq = batch_number("member_key", rows_per_batch)
+    replace_temp_table(
+        run.conn,
+        "_everyone",
         f"""
-        create or replace temp table _everyone as
-        select member_key, fingerprint, payload, is_change,
-               (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
+        select member_key, fingerprint, payload, is_change, {batch_seq} as batch_seq
         from (
             select m.member_key, coalesce(a.fingerprint, m.fingerprint) as fingerprint, m.payload,
                    true as is_change
@@ -33,7 +35,7 @@ def _stage_everyone(run: BatchSender) -> int:
               and m.member_key not in (select member_key from _removes)
             union all
             select member_key, fingerprint, payload, is_change from _adds
-        )
+        ) everyone
         """,
         [run.target.audience.name, run.target.state_key],
     )

@@ -13,8 +13,6 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-import duckdb
-
 from interaction_pipeline.destinations.base import Destination
 from interaction_pipeline.destinations.batches import BatchSender
 from interaction_pipeline.destinations.outcome import SyncOutcome
@@ -22,6 +20,13 @@ from interaction_pipeline.destinations.plan import ActivationPlan
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget, destination_of, state_key
 from interaction_pipeline.destinations.sync_log import SyncLog
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import (
+    MISSING_RELATION,
+    Connection,
+    batch_number,
+    create_temp_table,
+    replace_temp_table,
+)
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE
 
 
@@ -33,11 +38,11 @@ class Orphan:
     confirmed: int
 
 
-def orphans(conn: duckdb.DuckDBPyConnection, plan: ActivationPlan) -> list[Orphan]:
+def orphans(conn: Connection, plan: ActivationPlan) -> list[Orphan]:
     """State the warehouse holds for pairs the models no longer declare, per account."""
     try:
         pairs = sync_state.synced_pairs(conn)
-    except duckdb.CatalogException:  # never synced
+    except MISSING_RELATION:  # never synced
         return []
     declared = plan.declared()
     found = []
@@ -48,7 +53,7 @@ def orphans(conn: duckdb.DuckDBPyConnection, plan: ActivationPlan) -> list[Orpha
     return found
 
 
-def retired_target(conn: duckdb.DuckDBPyConnection, orphan: Orphan) -> SyncTarget:
+def retired_target(conn: Connection, orphan: Orphan) -> SyncTarget:
     """The pair as it was last synced, rebuilt from the warehouse (its model may be gone)."""
     audience, destination = orphan.audience, orphan.destination
     key = state_key(destination, orphan.account)
@@ -74,24 +79,26 @@ def retired_target(conn: duckdb.DuckDBPyConnection, orphan: Orphan) -> SyncTarge
 
 
 def _stage_everyone_out(
-    conn: duckdb.DuckDBPyConnection, target: SyncTarget, rows_per_batch: int, only: list[str] | None = None
+    conn: Connection, target: SyncTarget, rows_per_batch: int, only: list[str] | None = None
 ) -> int:
     """`_removes`: every confirmed member of ``target`` (or those of ``only``), numbered into batches."""
-    conn.execute(
+    # A few members at most (one person forgotten): their keys go in as parameters, on either engine.
+    chosen = "" if only is None else f"and member_key in ({', '.join(['?'] * len(only)) or 'null'})"
+    replace_temp_table(
+        conn,
+        "_removes",
         f"""
-        create or replace temp table _removes as
         select member_key, fingerprint, payload, false as is_change,
-               (row_number() over (order by member_key) - 1) // {rows_per_batch} + 1 as batch_seq
-        from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'confirmed'
-            and (?::varchar[] is null or list_contains(?::varchar[], member_key))
+               {batch_number("member_key", rows_per_batch)} as batch_seq
+        from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'confirmed' {chosen}
         """,
-        [target.audience.name, target.state_key, only, only],
+        [target.audience.name, target.state_key, *(only or [])],
     )
-    conn.execute("create or replace temp table _rejected (member_key varchar)")
+    create_temp_table(conn, "_rejected", {"member_key": "varchar"})
     return conn.execute("select count(*) from _removes").fetchall()[0][0]
 
 
-def retire(conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Destination) -> SyncOutcome:
+def retire(conn: Connection, target: SyncTarget, destination: Destination) -> SyncOutcome:
     """Empty or delete ``target``'s remote list and forget it; the outcome says what was removed.
     ``destination`` must be a client of the account the state is kept for."""
     name = target.audience.name
@@ -117,7 +124,7 @@ def retire(conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Des
 
 
 def remove_members(
-    conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Destination, member_keys: list[str]
+    conn: Connection, target: SyncTarget, destination: Destination, member_keys: list[str]
 ) -> SyncOutcome:
     """Send removals of ``member_keys`` (a person forgotten) to ``target``'s destination; what it accepted is
     no longer confirmed. ``destination`` must be a client of the account the state is kept for."""

@@ -2,30 +2,37 @@
 
 A member is suppressed when a suppression audience holds the same `profile_id`, `user_id`, email (trimmed of
 Unicode whitespace, lowercased) or phone (the same E.164 number, however it was written). The comparison runs
-in DuckDB on `_aud`; only phones whose last seven digits agree are parsed in Python, so a large audience
-costs a few hash joins.
+in the warehouse on `_aud`; only phones whose last seven digits agree are parsed in Python, so a large
+audience costs a few hash joins.
 """
 
 from __future__ import annotations
 
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-
-import duckdb
-import orjson
 
 from interaction_pipeline.destinations import normalize
 from interaction_pipeline.destinations.diff import identifier_columns
 from interaction_pipeline.destinations.payloads import IDENTIFIER_COLUMNS
 from interaction_pipeline.destinations.spec import AudienceSpec
+from interaction_pipeline.warehouse.engine import (
+    Connection,
+    create_temp_table,
+    engine_of,
+    load_temp_table,
+    replace_temp_table,
+)
 
-# DuckDB's regular expressions (RE2): Unicode whitespace and separators, zero-width characters, the BOM.
-_BLANK = r"[\s\p{Z}\x{200B}-\x{200D}\x{2060}\x{FEFF}]"
+# Unicode whitespace and separators, zero-width characters, the BOM. DuckDB's regular expressions (RE2) know
+# Unicode classes; Postgres's know only ASCII ones under the C locale, so its class lists the characters.
+_BLANK = {
+    "duckdb": r"[\s\p{Z}\x{200B}-\x{200D}\x{2060}\x{FEFF}]",
+    "postgres": r"[\s\u00A0\u1680\u2000-\u200D\u2028\u2029\u202F\u205F\u2060\u3000\uFEFF]",
+}
 
 
-def _trimmed(column: str) -> str:
-    return f"nullif(regexp_replace({column}, '^{_BLANK}+|{_BLANK}+$', '', 'g'), '')"
+def _trimmed(conn: Connection, column: str) -> str:
+    blank = _BLANK[engine_of(conn)]
+    return f"nullif(regexp_replace({column}, '^{blank}+|{blank}+$', '', 'g'), '')"
 
 
 def _phone_tail(column: str) -> str:
@@ -44,7 +51,7 @@ class Overlap:
         return self.suppressed / self.members if self.members else 0.0
 
 
-def _stage_suppression_ids(conn: duckdb.DuckDBPyConnection, suppressions: list[AudienceSpec]) -> list[str]:
+def _stage_suppression_ids(conn: Connection, suppressions: list[AudienceSpec]) -> list[str]:
     problems, selects = [], []
     for spec in suppressions:
         try:
@@ -57,13 +64,14 @@ def _stage_suppression_ids(conn: duckdb.DuckDBPyConnection, suppressions: list[A
         )
     empty = ", ".join(f"null::varchar as {name}" for name in ("profile_id", *IDENTIFIER_COLUMNS))
     selects = selects or [f"select {empty} where false"]
-    conn.execute(
+    replace_temp_table(
+        conn,
+        "_suppression_ids",
         f"""
-        create or replace temp table _suppression_ids as
-        select profile_id, {_trimmed("user_id")} as user_key, lower({_trimmed("email")}) as email_key,
-               phone, country
-        from ({" union all ".join(selects)})
-        """
+        select profile_id, {_trimmed(conn, "user_id")} as user_key,
+               lower({_trimmed(conn, "email")}) as email_key, phone, country
+        from ({" union all ".join(selects)}) suppressions
+        """,
     )
     return problems
 
@@ -75,7 +83,7 @@ def _e164(phone: str, country: str | None) -> str | None:
         return None
 
 
-def _stage_same_phone(conn: duckdb.DuckDBPyConnection) -> None:
+def _stage_same_phone(conn: Connection) -> None:
     """Add to `_suppressed` the members whose phone is a suppression audience's phone, as E.164 numbers.
 
     Only distinct (phone, country) values whose last seven digits meet on both sides are parsed."""
@@ -89,19 +97,10 @@ def _stage_same_phone(conn: duckdb.DuckDBPyConnection) -> None:
         union
         select distinct phone, country from _suppression_ids where phone is not null
     """
-    with tempfile.TemporaryDirectory(prefix="audience-phones-") as folder:
-        path = Path(folder) / "phones.ndjson"
-        with path.open("wb") as out:
-            for phone, country in conn.execute(tails).fetchall():
-                out.write(orjson.dumps({"p": phone, "c": country, "e": _e164(phone, country)}) + b"\n")
-        conn.execute(
-            f"""
-            create or replace temp table _phone_numbers as
-            select p as phone, c as country, e as e164
-            from read_json('{path}', format = 'newline_delimited',
-                           columns = {{p: 'VARCHAR', c: 'VARCHAR', e: 'VARCHAR'}})
-            """
-        )
+    numbers = ((phone, country, _e164(phone, country)) for phone, country in conn.execute(tails).fetchall())
+    load_temp_table(
+        conn, "_phone_numbers", {"phone": "varchar", "country": "varchar", "e164": "varchar"}, numbers
+    )
     conn.execute(
         """
         insert into _suppressed
@@ -114,10 +113,10 @@ def _stage_same_phone(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def find_suppressed(conn: duckdb.DuckDBPyConnection, suppressions: list[AudienceSpec]) -> Overlap:
+def find_suppressed(conn: Connection, suppressions: list[AudienceSpec]) -> Overlap:
     """`_suppressed`: member keys of `_aud` found in ``suppressions``."""
     members = conn.execute("select count(distinct member_key) from _aud").fetchall()[0][0]
-    conn.execute("create or replace temp table _suppressed (member_key varchar)")
+    create_temp_table(conn, "_suppressed", {"member_key": "varchar"})
     if not suppressions:
         return Overlap(members, 0, [], [])
     problems = _stage_suppression_ids(conn, suppressions)
@@ -125,9 +124,10 @@ def find_suppressed(conn: duckdb.DuckDBPyConnection, suppressions: list[Audience
         f"""
         insert into _suppressed
         select a.member_key from _aud a join _suppression_ids s on a.member_key = s.profile_id
-        union select a.member_key from _aud a join _suppression_ids s on {_trimmed("a.user_id")} = s.user_key
         union select a.member_key from _aud a
-            join _suppression_ids s on lower({_trimmed("a.email")}) = s.email_key
+            join _suppression_ids s on {_trimmed(conn, "a.user_id")} = s.user_key
+        union select a.member_key from _aud a
+            join _suppression_ids s on lower({_trimmed(conn, "a.email")}) = s.email_key
         """
     )
     _stage_same_phone(conn)
@@ -137,7 +137,7 @@ def find_suppressed(conn: duckdb.DuckDBPyConnection, suppressions: list[Audience
     return Overlap(members, len(keys), keys[:10], problems)
 
 
-def exclude_suppressed(conn: duckdb.DuckDBPyConnection, suppressions: list[AudienceSpec]) -> Overlap:
+def exclude_suppressed(conn: Connection, suppressions: list[AudienceSpec]) -> Overlap:
     """Find the suppressed members of `_aud` and take them out of it."""
     overlap = find_suppressed(conn, suppressions)
     if overlap.suppressed:

@@ -9,16 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import duckdb
 import orjson
 
 from interaction_pipeline.privacy import masked_text
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.sync_state import SYNC_LOG_TABLE, utc_now
 
 
 @dataclass
 class SyncLog:
-    conn: duckdb.DuckDBPyConnection
+    conn: Connection
     sync_id: str
     audience: str
     destination: str
@@ -64,7 +64,7 @@ class SyncLog:
         self.conn.execute(
             f"""
             insert into {SYNC_LOG_TABLE}
-            select ?, ?, ?, ?, 'row', ?, ?, null, 1, member_key, reason, null from ({query})
+            select ?, ?, ?, ?, 'row', ?, ?, null, 1, member_key, reason, null from ({query}) found
             """,
             [self.sync_id, utc_now(), self.audience, self.destination, action, status, *(params or [])],
         )

@@ -11,20 +11,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-import duckdb
 import orjson
 
 from interaction_pipeline.destinations.base import Confirmed, DeliveryError, Destination, RemoteListMissing
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.destinations.sync_log import SyncLog
 from interaction_pipeline.warehouse import sync_state
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.sync_state import MEMBERSHIP_TABLE, utc_now
 
 VERIFY_EVERY = timedelta(hours=1)
 SAMPLE_SIZE = 5
 
 
-def confirmed_state(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> Confirmed:
+def confirmed_state(conn: Connection, target: SyncTarget) -> Confirmed:
     params = [target.audience.name, target.state_key]
     count, last = conn.execute(
         f"select count(*), max(confirmed_at) from {MEMBERSHIP_TABLE} "
@@ -39,13 +39,13 @@ def confirmed_state(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> Conf
     return Confirmed(count, last, [orjson.loads(payload) for (payload,) in sample])
 
 
-def due(conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+def due(conn: Connection, target: SyncTarget) -> bool:
     verified = sync_state.recorded_target(conn, target.audience.name, target.state_key).get("verified_at")
     return verified is None or utc_now() - verified >= VERIFY_EVERY
 
 
 def lost_membership(
-    conn: duckdb.DuckDBPyConnection, target: SyncTarget, destination: Destination, log: SyncLog
+    conn: Connection, target: SyncTarget, destination: Destination, log: SyncLog
 ) -> tuple[bool, str | None]:
     """(whether the destination could be checked, why it no longer holds its confirmed members or None).
     Raises `RemoteListMissing` when its list is gone."""

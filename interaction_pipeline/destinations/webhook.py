@@ -21,7 +21,6 @@ import time
 import uuid
 from datetime import UTC, datetime
 
-import duckdb
 import orjson
 
 from interaction_pipeline.destinations.account import url_account
@@ -29,6 +28,7 @@ from interaction_pipeline.destinations.base import BatchResult, Confirmed, Deliv
 from interaction_pipeline.destinations.http import HttpSender
 from interaction_pipeline.destinations.spec import SyncTarget
 from interaction_pipeline.http_client import RetryPolicy
+from interaction_pipeline.warehouse.engine import Connection
 
 MEMBERS_PER_REQUEST = 100
 # A retried request keeps its signature: the waits between attempts stay well inside a receiver's tolerance
@@ -66,7 +66,7 @@ class WebhookDestination:
     def request_count(self) -> int:
         return self.http.requests
 
-    def prepare(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget, *, dry_run: bool) -> None:
+    def prepare(self, conn: Connection, target: SyncTarget, *, dry_run: bool) -> None:
         self.audience = target.audience.name
         self.run_nonce = uuid.uuid4().hex
 
@@ -152,8 +152,8 @@ class WebhookDestination:
             return f"the webhook receiver holds {members} members of {name}, {confirmed.count} are confirmed"
         return None
 
-    def delete_remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> bool:
+    def delete_remote_list(self, conn: Connection, target: SyncTarget) -> bool:
         return False
 
-    def remote_list(self, conn: duckdb.DuckDBPyConnection, target: SyncTarget) -> tuple[None, None]:
+    def remote_list(self, conn: Connection, target: SyncTarget) -> tuple[None, None]:
         return None, None  # members are kept per user, not in a list of ours

@@ -1,4 +1,4 @@
-"""The numbers behind the charts, read from the funnel marts (one DuckDB connection, any mode)."""
+"""The numbers behind the charts, read from the funnel marts (one warehouse connection)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def weekly_engagement(connection) -> dict[str, list[tuple[date, float]]]:
         if not table_exists(connection, table):
             continue
         rows = connection.execute(
-            f"select date_trunc('week', event_date)::date as week, sum({measure})::double "
+            f"select date_trunc('week', event_date)::date as week, sum({measure})::double precision "
             f"from {table} where event_date < (select date_trunc('week', max(event_date)) from {table}) "
             f"group by week order by week"
         ).fetchall()

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
-
 from interaction_pipeline.destinations.history import sync_runs
+from interaction_pipeline.warehouse import engine
 from interaction_pipeline.warehouse.access import open_warehouse
+from interaction_pipeline.warehouse.engine import Connection
 
 SYNC_LOG_ROWS = 50
 
 
-def connect(warehouse: Path) -> duckdb.DuckDBPyConnection | None:
-    """A read-only connection (safe while Dagster is idle), or None when there is no warehouse yet."""
+def connect(warehouse: Path) -> Connection | None:
+    """A connection for reading: the Postgres warehouse when one is configured, else a read-only connection
+    to the DuckDB file (safe while Dagster is idle), or None when there is no warehouse yet."""
+    if engine.current().url:
+        return engine.connect()
     if not warehouse.exists():
         return None
     return open_warehouse(warehouse, read_only=True)
@@ -34,7 +37,7 @@ def events_by_source(connection) -> list[tuple]:
         select source_name, source_kind, count(*) as messages,
                count(distinct coalesce(user_id, anonymous_id)) as senders_ids,
                min(timestamp)::date as first_day, max(timestamp)::date as last_day
-        from raw_events.messages group by all order by messages desc
+        from raw_events.messages group by source_name, source_kind order by messages desc
     """).fetchall()
 
 

@@ -11,7 +11,7 @@ from interaction_pipeline import settings
 from interaction_pipeline.sources.endpoints import unreachable_sandbox
 from interaction_pipeline.sources.report import SyncReport
 from interaction_pipeline.sources.sync import SyncOutcome, parse_targets, sync_targets
-from interaction_pipeline.warehouse.access import open_warehouse
+from interaction_pipeline.warehouse import engine
 
 
 @click.command()
@@ -26,8 +26,8 @@ def sync(name: str | None) -> None:
         targets = parse_targets(name)
     except ValueError as problem:
         raise click.BadParameter(str(problem), param_hint="NAME") from problem
-    warehouse = settings.paths().warehouse
-    warehouse.parent.mkdir(parents=True, exist_ok=True)
+    warehouse = engine.current()
+    settings.paths().home.mkdir(parents=True, exist_ok=True)
     console = Console()
     without_sandbox = unreachable_sandbox({source for source, _ in targets})
     if without_sandbox:
@@ -42,7 +42,7 @@ def sync(name: str | None) -> None:
         TextColumn("{task.fields[status]}"),
         TimeElapsedColumn(),
     )
-    with open_warehouse(warehouse) as conn, Progress(*columns, console=console) as progress:
+    with warehouse.connect() as conn, Progress(*columns, console=console) as progress:
         tasks = {
             target: progress.add_task("/".join(target), total=None, status="waiting") for target in targets
         }
@@ -75,7 +75,7 @@ def _summary(report: SyncReport) -> str:
 
 
 def _table(outcomes: list[SyncOutcome]) -> Table:
-    table = Table(title=f"object syncs into {settings.paths().warehouse}")
+    table = Table(title=f"object syncs into {engine.current().describe()}")
     for column in ("collection", "endpoint", "mode"):
         table.add_column(column, no_wrap=True)
     for column in ("fetched", "written", "deleted", "requests", "seconds"):

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import duckdb
-
-from interaction_pipeline.sources.mappings import MAPPINGS
+from interaction_pipeline.sources.mappings import mapping_for
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
 from interaction_pipeline.sources.salesforce import SOBJECTS, SalesforceClient
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.object_store import apply_batch, ensure_object_table, read_cursor
 
 
@@ -41,13 +40,13 @@ def build_query(sobject: str, fields: list[str], checkpoint: str | None) -> str:
 
 
 def sync_salesforce_collection(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     client: SalesforceClient,
     collection: str,
     endpoint: str = "live",
     progress: Progress = no_progress,
 ) -> SyncReport:
-    mapping = MAPPINGS[f"salesforce/{collection}"]
+    mapping = mapping_for(conn, f"salesforce/{collection}")
     sobject = SOBJECTS[collection]
     ensure_object_table(conn, mapping.table)
     report = SyncReport("salesforce", collection, endpoint)

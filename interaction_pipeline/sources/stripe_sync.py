@@ -15,12 +15,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
-
 from interaction_pipeline.sources.http import SourceError
-from interaction_pipeline.sources.mappings import MAPPINGS
+from interaction_pipeline.sources.mappings import mapping_for
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
 from interaction_pipeline.sources.stripe import DELETED_EVENT_TYPES, EVENTS_HORIZON_SECONDS, StripeClient
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.object_store import (
     apply_batch,
     ensure_object_table,
@@ -37,13 +36,13 @@ COMMIT_OBJECTS = 1_000
 
 
 def sync_stripe_collection(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     client: StripeClient,
     collection: str,
     endpoint: str = "live",
     progress: Progress = no_progress,
 ) -> SyncReport:
-    mapping = MAPPINGS[f"stripe/{collection}"]
+    mapping = mapping_for(conn, f"stripe/{collection}")
     ensure_object_table(conn, mapping.table)
     report = SyncReport("stripe", collection, endpoint)
     cursor = read_cursor(conn, "stripe", collection)
@@ -81,7 +80,7 @@ def _new_backfill(server_now: int, resync: bool) -> dict:
 def _backfill(
     conn, client: StripeClient, collection: str, cursor: dict, report: SyncReport, progress: Progress
 ) -> dict:
-    mapping = MAPPINGS[f"stripe/{collection}"]
+    mapping = mapping_for(conn, f"stripe/{collection}")
     buffered: list[list[dict]] = []
 
     def flush() -> None:
@@ -142,7 +141,7 @@ def _apply_events(
     report: SyncReport,
     progress: Progress,
 ) -> None:
-    mapping = MAPPINGS[f"stripe/{collection}"]
+    mapping = mapping_for(conn, f"stripe/{collection}")
     since, boundary = cursor["since"], set(cursor["boundary_ids"])
     events = [event for event in client.events_since(collection, since) if event["id"] not in boundary]
     for start in range(0, len(events), EVENT_BATCH):

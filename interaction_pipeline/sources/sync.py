@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import duckdb
-
 from interaction_pipeline.sources import salesforce, stripe, zendesk
 from interaction_pipeline.sources.endpoints import build_client, check_sandbox, configured_endpoint
 from interaction_pipeline.sources.http import (
@@ -24,6 +22,7 @@ from interaction_pipeline.sources.report import Progress, SyncReport, no_progres
 from interaction_pipeline.sources.salesforce_sync import sync_salesforce_collection
 from interaction_pipeline.sources.stripe_sync import sync_stripe_collection
 from interaction_pipeline.sources.zendesk_sync import sync_zendesk_collection
+from interaction_pipeline.warehouse.engine import Connection
 
 COLLECTIONS = {
     "stripe": stripe.COLLECTIONS,
@@ -38,7 +37,7 @@ SYNCS = {
 
 
 def sync_collection(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     source: str,
     collection: str,
     client,
@@ -76,7 +75,7 @@ class SyncOutcome:
 
 
 def sync_targets(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     targets: list[tuple[str, str]],
     progress: Progress = no_progress,
     http_settings: HttpSettings | None = None,

@@ -8,11 +8,10 @@ gets ``deleted_at``.
 
 from __future__ import annotations
 
-import duckdb
-
-from interaction_pipeline.sources.mappings import MAPPINGS
+from interaction_pipeline.sources.mappings import mapping_for
 from interaction_pipeline.sources.report import Progress, SyncReport, no_progress, page_done
 from interaction_pipeline.sources.zendesk import TIME_BASED, ExportPage, ZendeskClient
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.object_store import apply_batch, ensure_object_table, read_cursor
 
 
@@ -25,13 +24,13 @@ def is_deleted(collection: str, obj: dict) -> bool:
 
 
 def sync_zendesk_collection(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     client: ZendeskClient,
     collection: str,
     endpoint: str = "live",
     progress: Progress = no_progress,
 ) -> SyncReport:
-    mapping = MAPPINGS[f"zendesk/{collection}"]
+    mapping = mapping_for(conn, f"zendesk/{collection}")
     ensure_object_table(conn, mapping.table)
     report = SyncReport("zendesk", collection, endpoint)
     cursor = read_cursor(conn, "zendesk", collection)

@@ -9,8 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import duckdb
-
+from interaction_pipeline.warehouse.engine import Connection
 from interaction_pipeline.warehouse.schema import MESSAGES_TABLE, REJECTS_TABLE, ensure_event_tables
 
 ACTIVE_WINDOW = timedelta(days=7)
@@ -35,18 +34,18 @@ class SourceActivity:
     messages_last_7_days: int
 
 
-def rejects_by_source(conn: duckdb.DuckDBPyConnection, since: datetime) -> list[SourceRejects]:
+def rejects_by_source(conn: Connection, since: datetime) -> list[SourceRejects]:
     """Accepted and rejected messages per known source received since `since` (UTC, naive)."""
     ensure_event_tables(conn)
     rows = conn.execute(
         f"""
         with accepted as (
             select source_name, count(*) as messages from {MESSAGES_TABLE}
-            where received_at >= ? and source_name is not null group by all
+            where received_at >= ? and source_name is not null group by source_name
         ),
         rejected as (
             select source_name, count(*) as rejects from {REJECTS_TABLE}
-            where received_at >= ? and source_name is not null group by all
+            where received_at >= ? and source_name is not null group by source_name
         )
         select source_name, coalesce(messages, 0), coalesce(rejects, 0)
         from accepted full outer join rejected using (source_name)
@@ -57,14 +56,14 @@ def rejects_by_source(conn: duckdb.DuckDBPyConnection, since: datetime) -> list[
     return [SourceRejects(*row) for row in rows]
 
 
-def rejects_without_source(conn: duckdb.DuckDBPyConnection, since: datetime) -> int:
+def rejects_without_source(conn: Connection, since: datetime) -> int:
     """Rejects that could not be tied to a source (unknown or missing write key)."""
     ensure_event_tables(conn)
     query = f"select count(*) from {REJECTS_TABLE} where received_at >= ? and source_name is null"
     return conn.execute(query, [since]).fetchone()[0]
 
 
-def active_sources(conn: duckdb.DuckDBPyConnection, now: datetime) -> list[SourceActivity]:
+def active_sources(conn: Connection, now: datetime) -> list[SourceActivity]:
     """Sources that sent at least one message in the last 7 days, with their latest arrival."""
     ensure_event_tables(conn)
     rows = conn.execute(
@@ -72,7 +71,7 @@ def active_sources(conn: duckdb.DuckDBPyConnection, now: datetime) -> list[Sourc
         select source_name, max(received_at), count(*)
         from {MESSAGES_TABLE}
         where received_at >= ? and source_name is not null
-        group by all order by source_name
+        group by source_name order by source_name
         """,
         [now - ACTIVE_WINDOW],
     ).fetchall()
@@ -86,7 +85,7 @@ def silent_sources(
     return [source for source in activity if now - source.last_received_at > quiet_for]
 
 
-def duplicate_message_ids(conn: duckdb.DuckDBPyConnection) -> int:
+def duplicate_message_ids(conn: Connection) -> int:
     """Rows beyond the first per message_id (the primary key should keep this at zero)."""
     ensure_event_tables(conn)
     return conn.execute(f"select count(*) - count(distinct message_id) from {MESSAGES_TABLE}").fetchone()[0]

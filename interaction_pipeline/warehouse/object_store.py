@@ -1,10 +1,11 @@
-"""Object-source tables in DuckDB: bulk upserts on ``id`` and sync cursors, committed together.
+"""Object-source tables in the warehouse: bulk upserts on ``id`` and sync cursors, committed together.
 
-A batch of objects goes in as two list parameters (JSON texts and deleted flags) that DuckDB unnests and
-extracts typed columns from in one ``INSERT OR REPLACE ... SELECT``; that is one statement per batch
-instead of one per row. The cursor row that says how far the sync got is written in the same transaction,
-so a sync killed at any point leaves rows and cursor agreeing, and the next run resumes exactly where it
-stopped.
+A batch of objects goes in as one bulk transfer and one upsert statement, never one statement per row: on
+DuckDB as two list parameters (JSON texts and deleted flags) unnested into an ``INSERT OR REPLACE ...
+SELECT``; on Postgres through COPY into a temp table and an ``INSERT ... ON CONFLICT DO UPDATE``. The typed
+columns are extracted in SQL (`interaction_pipeline.sources.mappings`). The cursor row that says how far
+the sync got is written in the same transaction, so a sync killed at any point leaves rows and cursor
+agreeing, and the next run resumes exactly where it stopped.
 """
 
 from __future__ import annotations
@@ -12,9 +13,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-import duckdb
 import orjson
 
+from interaction_pipeline.warehouse.engine import Connection, engine_of
 from interaction_pipeline.warehouse.object_tables import ObjectTable
 
 CURSORS_TABLE = "pipeline.object_cursors"
@@ -30,14 +31,43 @@ create table if not exists {CURSORS_TABLE} (
 """
 
 
+# Postgres has no try_cast: these return null for a value that does not convert, as DuckDB's does.
+POSTGRES_TRY_CASTS = {
+    "bigint": "bigint",
+    "double": "double precision",
+    "boolean": "boolean",
+    "date": "date",
+    "timestamptz": "timestamptz",
+}
+POSTGRES_TYPES = {"double": "double precision"}
+BATCH_TABLE = "_object_batch"
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def ensure_object_table(conn: duckdb.DuckDBPyConnection, table: ObjectTable) -> None:
+def _ensure_postgres_casts(conn: Connection) -> None:
+    for name, sql_type in POSTGRES_TRY_CASTS.items():
+        conn.execute(f"""
+            create or replace function pipeline.try_{name}(value text) returns {sql_type}
+            language plpgsql immutable as $$
+            begin
+                return value::{sql_type};
+            exception when others then
+                return null;
+            end $$
+        """)
+
+
+def ensure_object_table(conn: Connection, table: ObjectTable) -> None:
     conn.execute(f"create schema if not exists {table.schema}")
     conn.execute("create schema if not exists pipeline")
-    columns = ",\n    ".join(f"{name} {sql_type}" for name, sql_type in table.columns)
+    postgres = engine_of(conn) == "postgres"
+    if postgres:
+        _ensure_postgres_casts(conn)
+    types = POSTGRES_TYPES if postgres else {}
+    columns = ",\n    ".join(f"{name} {types.get(sql_type, sql_type)}" for name, sql_type in table.columns)
     conn.execute(f"""
         create table if not exists {table.table} (
             id {table.id_type} primary key,
@@ -50,7 +80,7 @@ def ensure_object_table(conn: duckdb.DuckDBPyConnection, table: ObjectTable) -> 
     conn.execute(CURSORS_DDL)
 
 
-def read_cursor(conn: duckdb.DuckDBPyConnection, source: str, collection: str) -> dict | None:
+def read_cursor(conn: Connection, source: str, collection: str) -> dict | None:
     conn.execute(CURSORS_DDL)
     row = conn.execute(
         f"select cursor from {CURSORS_TABLE} where source = ? and collection = ?", [source, collection]
@@ -68,8 +98,26 @@ def _upsert_sql(table: ObjectTable, expressions: Mapping[str, str]) -> str:
     """
 
 
+def _upsert_postgres(
+    conn: Connection, table: ObjectTable, expressions: Mapping[str, str], documents, flags, synced_at
+) -> None:
+    conn.execute(f"drop table if exists pg_temp.{BATCH_TABLE}")
+    conn.execute(f"create temp table {BATCH_TABLE} (d json, deleted boolean)")
+    conn.copy_rows(BATCH_TABLE, ["d", "deleted"], zip(documents, flags, strict=True))
+    columns = [*table.column_names, "data", "_synced_at", "is_deleted"]
+    values = ", ".join(expressions[name] for name in table.column_names)
+    conn.execute(
+        f"""
+        insert into {table.table} (id, {", ".join(columns)})
+        select {expressions["id"]}, {values}, d, ?::timestamp, deleted from {BATCH_TABLE}
+        on conflict (id) do update set {", ".join(f"{name} = excluded.{name}" for name in columns)}
+        """,
+        [synced_at],
+    )
+
+
 def apply_batch(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     table: ObjectTable,
     expressions: Mapping[str, str],
     objects: list[dict],
@@ -92,7 +140,9 @@ def apply_batch(
     flags = [is_deleted for _, is_deleted in latest.values()]
     conn.execute("begin transaction")
     try:
-        if documents:
+        if documents and engine_of(conn) == "postgres":
+            _upsert_postgres(conn, table, expressions, documents, flags, synced_at or utc_now())
+        elif documents:
             conn.execute(_upsert_sql(table, expressions), [synced_at or utc_now(), documents, flags])
         if cursor is not None:
             write_cursor(conn, table, cursor)
@@ -103,16 +153,15 @@ def apply_batch(
     return len(documents)
 
 
-def write_cursor(conn: duckdb.DuckDBPyConnection, table: ObjectTable, cursor: dict) -> None:
+def write_cursor(conn: Connection, table: ObjectTable, cursor: dict) -> None:
     conn.execute(
-        f"insert or replace into {CURSORS_TABLE} values (?, ?, ?, ?)",
+        f"insert into {CURSORS_TABLE} values (?, ?, ?, ?) on conflict (source, collection) "
+        "do update set cursor = excluded.cursor, updated_at = excluded.updated_at",
         [table.source, table.collection, orjson.dumps(cursor).decode(), utc_now()],
     )
 
 
-def mark_unseen_deleted(
-    conn: duckdb.DuckDBPyConnection, table: ObjectTable, seen_since: datetime, cursor: dict
-) -> int:
+def mark_unseen_deleted(conn: Connection, table: ObjectTable, seen_since: datetime, cursor: dict) -> int:
     """After a full resync: rows the vendor no longer lists were deleted while we could not see events."""
     conn.execute("begin transaction")
     try:
@@ -132,6 +181,6 @@ def mark_unseen_deleted(
     return count
 
 
-def live_row_count(conn: duckdb.DuckDBPyConnection, table: ObjectTable) -> int:
+def live_row_count(conn: Connection, table: ObjectTable) -> int:
     ensure_object_table(conn, table)
     return conn.execute(f"select count(*) from {table.table} where not is_deleted").fetchone()[0]

@@ -6,7 +6,7 @@ naive TIMESTAMPs holding UTC; JSON payloads stay JSON so dbt staging models pick
 
 from __future__ import annotations
 
-import duckdb
+from interaction_pipeline.warehouse.engine import Connection, engine_of
 
 MESSAGES_TABLE = "raw_events.messages"
 REJECTS_TABLE = "raw_events.rejects"
@@ -72,9 +72,22 @@ create table if not exists {MANIFEST_TABLE} (
 """
 
 
-def ensure_event_tables(conn: duckdb.DuckDBPyConnection) -> None:
+# On Postgres the anti-join and the per-load count each want an index; DuckDB's hash joins and zone maps do
+# without (see above).
+POSTGRES_INDEXES = (
+    f"create unique index if not exists messages_source_message_id "
+    f"on {MESSAGES_TABLE} (source_name, message_id)",
+    f"create index if not exists messages_loaded_at on {MESSAGES_TABLE} (_loaded_at)",
+    f"create index if not exists rejects_loaded_at on {REJECTS_TABLE} (_loaded_at)",
+)
+
+
+def ensure_event_tables(conn: Connection) -> None:
     """Create the raw_events and pipeline schemas and the loader's tables if they do not exist yet."""
     conn.execute("create schema if not exists raw_events")
     conn.execute("create schema if not exists pipeline")
     for ddl in (MESSAGES_DDL, REJECTS_DDL, MANIFEST_DDL):
         conn.execute(ddl)
+    if engine_of(conn) == "postgres":
+        for ddl in POSTGRES_INDEXES:
+            conn.execute(ddl)

@@ -1,13 +1,13 @@
-"""Load closed spool segments into DuckDB: `raw_events.messages` and `raw_events.rejects`.
+"""Load closed spool segments into the warehouse: `raw_events.messages` and `raw_events.rejects`.
 
-Each chunk of segments is one transaction: bulk `read_json` into a staging table, reconcile the rows DuckDB
-read against the lines on disk, insert (events deduplicated per source on `(source_name, message_id)`, both
-within the chunk and against everything loaded before), and record every segment in `pipeline.spool_manifest`.
-Deduplication is per source because a sender chooses its own messageIds: one source reusing another's ids
-must not make the other's messages disappear.
+Each chunk of segments is one transaction: bulk-read into a staging table (DuckDB's `read_json`, Postgres's
+COPY, see `spool_postgres.py`), reconcile the rows read against the lines on disk, insert (events
+deduplicated per source on `(source_name, message_id)`, both within the chunk and against everything loaded
+before), and record every segment in `pipeline.spool_manifest`. Deduplication is per source because a sender
+chooses its own messageIds: one source reusing another's ids must not make the other's messages disappear.
 A crash leaves either all of a chunk or none of it, and segments already in the manifest are never read again,
-so reruns change nothing. Nothing is skipped silently: a line DuckDB cannot take fails the load with the
-segment and line named, and a count that does not add up fails it with the segment named.
+so reruns change nothing. Nothing is skipped silently: a line the warehouse cannot take fails the load with
+the segment and line named, and a count that does not add up fails it with the segment named.
 """
 
 from __future__ import annotations
@@ -17,8 +17,8 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
-
+from interaction_pipeline.warehouse import spool_postgres
+from interaction_pipeline.warehouse.engine import WAREHOUSE_ERRORS, Connection, engine_of
 from interaction_pipeline.warehouse.schema import MANIFEST_TABLE, ensure_event_tables
 from interaction_pipeline.warehouse.spool_files import (
     KINDS,
@@ -45,22 +45,22 @@ class SpoolReconciliationError(RuntimeError):
 
 
 class SpoolLoadError(RuntimeError):
-    """DuckDB refused a chunk although every line in it looks valid; the message names the segments."""
+    """The warehouse refused a chunk although every line in it looks valid; the message names the segments."""
 
 
-def loaded_segment_names(conn: duckdb.DuckDBPyConnection) -> set[str]:
+def loaded_segment_names(conn: Connection) -> set[str]:
     ensure_event_tables(conn)
     return {row[0] for row in conn.execute(f"select segment from {MANIFEST_TABLE}").fetchall()}
 
 
-def pending_segments(conn: duckdb.DuckDBPyConnection, spool_dir: Path) -> list[Segment]:
+def pending_segments(conn: Connection, spool_dir: Path) -> list[Segment]:
     """Closed segments (events first, then rejects) that are not in the manifest yet."""
     loaded = loaded_segment_names(conn)
     return [s for kind in KINDS for s in closed_segments(spool_dir, kind) if s.name not in loaded]
 
 
 def load_spool(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     spool_dir: Path,
     *,
     max_chunk_bytes: int = MAX_CHUNK_BYTES,
@@ -79,9 +79,12 @@ def load_spool(
     return report
 
 
-def keep_private(conn: duckdb.DuckDBPyConnection) -> None:
+def keep_private(conn: Connection) -> None:
     """Make the warehouse file (and its write-ahead log) readable by the service user only: it holds every
-    event, with the emails and phone numbers in them. DuckDB creates files with the process umask."""
+    event, with the emails and phone numbers in them. DuckDB creates files with the process umask; a
+    Postgres server keeps its own files private."""
+    if engine_of(conn) != "duckdb":
+        return
     for (path,) in conn.execute("select path from duckdb_databases() where path is not null").fetchall():
         for file in (Path(path), Path(f"{path}.wal")):
             if file.exists() and file.stat().st_mode & 0o077:
@@ -89,8 +92,11 @@ def keep_private(conn: duckdb.DuckDBPyConnection) -> None:
 
 
 @contextmanager
-def _bulk_load_settings(conn: duckdb.DuckDBPyConnection):
+def _bulk_load_settings(conn: Connection):
     # Row order inside the raw tables carries no meaning; letting DuckDB reorder saves memory and time.
+    if engine_of(conn) != "duckdb":
+        yield
+        return
     previous = conn.execute("select current_setting('preserve_insertion_order')").fetchone()[0]
     conn.execute("set preserve_insertion_order = false")
     try:
@@ -100,7 +106,7 @@ def _bulk_load_settings(conn: duckdb.DuckDBPyConnection):
 
 
 def _load_chunk(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     spool_dir: Path,
     spool_format: SpoolFormat,
     chunk: list[Segment],
@@ -114,7 +120,7 @@ def _load_chunk(
             read = _stage(conn, spool_dir, spool_format, chunk, loaded_at)
             _reconcile(lines, read)
             kept = _insert(conn, spool_format, loaded_at)
-        except duckdb.Error as error:
+        except (*WAREHOUSE_ERRORS, spool_postgres.InvalidLineError) as error:
             raise _explain_failure(spool_format, chunk, error) from error
         loads = _segment_loads(spool_format.kind, lines, read, kept)
         conn.executemany(
@@ -137,6 +143,9 @@ def _stage(
     conn, spool_dir: Path, spool_format: SpoolFormat, chunk: list[Segment], loaded_at: datetime
 ) -> Counter:
     """Read the chunk into a temporary table; return rows read per (segment, source name)."""
+    if engine_of(conn) == "postgres":
+        spool_postgres.stage(conn, spool_format, chunk, loaded_at, STAGING_TABLE)
+        return _counts_by_segment_and_source(conn, STAGING_TABLE, "true")
     prefix_length = len(str(spool_dir)) + 1
     sql = f"""
         create or replace temp table {STAGING_TABLE} as
@@ -150,7 +159,7 @@ def _stage(
     return _counts_by_segment_and_source(conn, STAGING_TABLE, "true")
 
 
-def _explain_failure(spool_format: SpoolFormat, chunk: list[Segment], error: duckdb.Error) -> Exception:
+def _explain_failure(spool_format: SpoolFormat, chunk: list[Segment], error: Exception) -> Exception:
     bad = first_bad_line(chunk, spool_format.line_problem)
     if bad:
         segment, line, problem = bad
@@ -161,7 +170,7 @@ def _explain_failure(spool_format: SpoolFormat, chunk: list[Segment], error: duc
 
 def _counts_by_segment_and_source(conn, table: str, condition: str, parameters=()) -> Counter:
     rows = conn.execute(
-        f"select _spool_segment, source_name, count(*) from {table} where {condition} group by all",
+        f"select _spool_segment, source_name, count(*) from {table} where {condition} group by 1, 2",
         list(parameters),
     ).fetchall()
     return Counter({(segment, source): count for segment, source, count in rows})
@@ -174,14 +183,18 @@ def _insert(conn, spool_format: SpoolFormat, loaded_at: datetime) -> Counter:
     already in the table (anti-join). Which of two identical resends is kept carries no meaning. Every event
     line names its source, so ``source_name`` is never null here.
     """
-    if spool_format.deduplicate:
+    if engine_of(conn) == "postgres":
+        inserted_total = conn.execute(spool_postgres.insert_sql(spool_format, STAGING_TABLE)).rowcount
+    elif spool_format.deduplicate:
         source = (
             f"select distinct on (source_name, message_id) * from {STAGING_TABLE} "
             f"anti join {spool_format.table} using (source_name, message_id)"
         )
+        inserted_total = conn.execute(f"insert into {spool_format.table} {source}").fetchone()[0]
     else:
-        source = f"select * from {STAGING_TABLE}"
-    inserted_total = conn.execute(f"insert into {spool_format.table} {source}").fetchone()[0]
+        inserted_total = conn.execute(
+            f"insert into {spool_format.table} select * from {STAGING_TABLE}"
+        ).fetchone()[0]
     kept = _counts_by_segment_and_source(conn, spool_format.table, "_loaded_at = ?", [loaded_at])
     if sum(kept.values()) != inserted_total:
         raise SpoolReconciliationError(

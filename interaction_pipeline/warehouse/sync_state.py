@@ -27,8 +27,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-import duckdb
 import orjson
+
+from interaction_pipeline.warehouse.engine import Connection
 
 MEMBERSHIP_TABLE = "pipeline.audience_membership"
 REMOTE_LISTS_TABLE = "pipeline.audience_remote_lists"
@@ -51,6 +52,7 @@ create table if not exists {MEMBERSHIP_TABLE} (
 """
 # Warehouses synced before members carried a reason.
 MEMBERSHIP_MIGRATION = f"alter table {MEMBERSHIP_TABLE} add column if not exists reason varchar"
+MEMBERSHIP_KEY = ("audience", "destination", "member_key")
 MEMBERSHIP_COLUMNS = (
     "audience, destination, member_key, fingerprint, payload, status, confirmed_at, sync_id, reason"
 )
@@ -101,13 +103,13 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def ensure_sync_tables(conn: duckdb.DuckDBPyConnection) -> None:
+def ensure_sync_tables(conn: Connection) -> None:
     conn.execute("create schema if not exists pipeline")
     for ddl in (MEMBERSHIP_DDL, MEMBERSHIP_MIGRATION, REMOTE_LISTS_DDL, TARGETS_DDL, SYNC_LOG_DDL):
         conn.execute(ddl)
 
 
-def remote_list_id(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> str | None:
+def remote_list_id(conn: Connection, audience: str, destination: str) -> str | None:
     rows = conn.execute(
         f"select remote_id from {REMOTE_LISTS_TABLE} where audience = ? and destination = ?",
         [audience, destination],
@@ -115,22 +117,21 @@ def remote_list_id(conn: duckdb.DuckDBPyConnection, audience: str, destination: 
     return rows[0][0] if rows else None
 
 
-def save_remote_list_id(
-    conn: duckdb.DuckDBPyConnection, audience: str, destination: str, remote_id: str
-) -> None:
+def save_remote_list_id(conn: Connection, audience: str, destination: str, remote_id: str) -> None:
     conn.execute(
-        f"insert or replace into {REMOTE_LISTS_TABLE} values (?, ?, ?, ?)",
+        f"insert into {REMOTE_LISTS_TABLE} values (?, ?, ?, ?) on conflict (audience, destination) "
+        "do update set remote_id = excluded.remote_id, created_at = excluded.created_at",
         [audience, destination, remote_id, utc_now()],
     )
 
 
-def forget_destination(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> None:
+def forget_destination(conn: Connection, audience: str, destination: str) -> None:
     """The destination lost the list: nothing it confirmed holds any more, and its remote id is stale."""
     for table in (MEMBERSHIP_TABLE, REMOTE_LISTS_TABLE):
         conn.execute(f"delete from {table} where audience = ? and destination = ?", [audience, destination])
 
 
-def forget_membership(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> None:
+def forget_membership(conn: Connection, audience: str, destination: str) -> None:
     """The destination lost its members but kept the list: nothing it confirmed holds any more."""
     conn.execute(
         f"delete from {MEMBERSHIP_TABLE} where audience = ? and destination = ? and status = 'confirmed'",
@@ -138,14 +139,14 @@ def forget_membership(conn: duckdb.DuckDBPyConnection, audience: str, destinatio
     )
 
 
-def forget_target(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> None:
+def forget_target(conn: Connection, audience: str, destination: str) -> None:
     """Everything the warehouse knows about a retired (audience, destination)."""
     for table in (MEMBERSHIP_TABLE, REMOTE_LISTS_TABLE, TARGETS_TABLE):
         conn.execute(f"delete from {table} where audience = ? and destination = ?", [audience, destination])
 
 
 def record_target(
-    conn: duckdb.DuckDBPyConnection,
+    conn: Connection,
     audience: str,
     destination: str,
     purpose: str,
@@ -160,7 +161,8 @@ def record_target(
         insert into {TARGETS_TABLE} values (?, ?, ?, ?, ?, ?, ?)
         on conflict (audience, destination) do update set
             purpose = excluded.purpose, identifiers = excluded.identifiers, options = excluded.options,
-            synced_at = excluded.synced_at, verified_at = coalesce(excluded.verified_at, verified_at)
+            synced_at = excluded.synced_at,
+            verified_at = coalesce(excluded.verified_at, {TARGETS_TABLE}.verified_at)
         """,
         [
             audience,
@@ -174,7 +176,7 @@ def record_target(
     )
 
 
-def recorded_target(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> dict[str, Any]:
+def recorded_target(conn: Connection, audience: str, destination: str) -> dict[str, Any]:
     """Purpose, identifiers, options and verified_at as last synced; empty if never recorded."""
     rows = conn.execute(
         f"select purpose, identifiers, options, verified_at from {TARGETS_TABLE} "
@@ -192,7 +194,7 @@ def recorded_target(conn: duckdb.DuckDBPyConnection, audience: str, destination:
     }
 
 
-def synced_pairs(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
+def synced_pairs(conn: Connection) -> dict[tuple[str, str], int]:
     """Every (audience, destination) the warehouse holds state for, with its confirmed member count."""
     rows = conn.execute(
         f"""
@@ -201,14 +203,14 @@ def synced_pairs(conn: duckdb.DuckDBPyConnection) -> dict[tuple[str, str], int]:
             select audience, destination, status from {MEMBERSHIP_TABLE}
             union all select audience, destination, null from {REMOTE_LISTS_TABLE}
             union all select audience, destination, null from {TARGETS_TABLE}
-        )
-        group by all
+        ) pairs
+        group by audience, destination
         """
     ).fetchall()
     return {(audience, destination): confirmed for audience, destination, confirmed in rows}
 
 
-def mark_verified(conn: duckdb.DuckDBPyConnection, audience: str, destination: str) -> None:
+def mark_verified(conn: Connection, audience: str, destination: str) -> None:
     """The destination is known to hold what it confirmed as of now."""
     conn.execute(
         f"update {TARGETS_TABLE} set verified_at = ? where audience = ? and destination = ?",

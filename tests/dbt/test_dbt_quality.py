@@ -81,3 +81,13 @@ def test_every_macro_is_described_with_its_arguments(built_warehouse: BuiltWareh
         if not (argument["type"] and argument["description"])
     ]
     assert untyped == []
+
+
+def test_every_relation_and_unit_test_name_fits_a_postgres_identifier(built_warehouse: BuiltWarehouse):
+    # Postgres refuses (unit tests) or truncates (relations) names longer than 63 bytes; Redshift's limit is
+    # 127, Snowflake's and BigQuery's higher. Unit tests are built as relations named after the test.
+    manifest = built_warehouse.manifest()
+    nodes = [*manifest["nodes"].values(), *manifest.get("unit_tests", {}).values()]
+    names = {node.get("alias") or node["name"] for node in nodes if node["resource_type"] != "test"}
+    assert len(names) >= 50
+    assert sorted(name for name in names if len(name.encode()) > 63) == []

@@ -248,7 +248,7 @@ def wait_for_the_retry(instance: dg.DagsterInstance, running: Running, run: dg.D
         retries = instance.get_runs(dg.RunsFilter(tags={"dagster/parent_run_id": run.run_id}))
         return [r for r in retries if r.status == dg.DagsterRunStatus.SUCCESS]
 
-    wait_for(retried, 300, f"a successful retry of killed run {run.run_id}", running)
+    wait_for(retried, 420, f"a successful retry of killed run {run.run_id}", running)
     assert instance.get_run_by_id(run.run_id).status == dg.DagsterRunStatus.FAILURE
     claimed = instance.event_log_storage.get_concurrency_info("duckdb_warehouse").claimed_slots
     assert run.run_id not in {slot.run_id for slot in claimed}
@@ -264,14 +264,14 @@ def test_a_killed_load_dbt_build_and_sync_are_retried_and_leave_exact_counts(run
             wait_for(lambda: not in_progress(instance), 180, "the pipeline to be idle", running)
             with holding(warehouse):
                 segment = write_open_segment(running.home / "spool", [person])
-                load = kill(wait_for(lambda: step_started(instance, {MESSAGES}), 120, "a load", running))
+                load = kill(wait_for(lambda: step_started(instance, {MESSAGES}), 240, "a load", running))
             wait_for_the_retry(instance, running, load)
             # The dbt process outlives its run; the retried build waits for it to let go of the warehouse.
-            build = kill(wait_for(lambda: building_with_dbt(instance), 180, "a dbt build", running))
+            build = kill(wait_for(lambda: building_with_dbt(instance), 300, "a dbt build", running))
             wait_for_the_retry(instance, running, build)
             assert dbt_started_by(build.run_id, running.home) == []  # the retry stopped the leftover
             with holding(warehouse):
-                sync = kill(wait_for(lambda: step_started(instance, syncs), 180, "a sync", running))
+                sync = kill(wait_for(lambda: step_started(instance, syncs), 300, "a sync", running))
             wait_for_the_retry(instance, running, sync)
         finally:
             set_sensor(instance, "object_source_polls", running=True)

@@ -8,6 +8,7 @@ import requests
 from destination_helpers import member, write_audience
 
 from interaction_pipeline.sandbox.server import run_sandbox
+from interaction_pipeline.warehouse.engine import Warehouse
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +25,13 @@ def clear_sandbox_faults(request):
         requests.delete(f"{url}/_sandbox/faults", timeout=5)
 
 
-@pytest.fixture
-def warehouse(pipeline_home):
-    conn = duckdb.connect(str(pipeline_home / "warehouse.duckdb"))
+@pytest.fixture(params=["duckdb", "postgres"])
+def warehouse(request, pipeline_home):
+    """A warehouse holding a 150-member audience: the embedded DuckDB file, and a Postgres database."""
+    if request.param == "postgres":
+        conn = Warehouse(url=request.getfixturevalue("postgres_url")).connect()
+    else:
+        conn = duckdb.connect(str(pipeline_home / "warehouse.duckdb"))
     write_audience(conn, "aud_test", [member(i) for i in range(150)])
     yield conn
     conn.close()

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 
-import duckdb
 import requests
 
 from interaction_pipeline import partners
@@ -15,6 +14,7 @@ from interaction_pipeline.destinations.meta import MetaDestination
 from interaction_pipeline.destinations.spec import AudienceSpec, SyncTarget
 from interaction_pipeline.destinations.webhook import WebhookDestination
 from interaction_pipeline.http_client import RetryPolicy
+from interaction_pipeline.warehouse.engine import Connection
 
 FAST = RetryPolicy(attempts=4, backoff=0.01, backoff_max=0.05)
 
@@ -29,10 +29,11 @@ def member(i: int) -> dict:
     }
 
 
-def write_audience(conn: duckdb.DuckDBPyConnection, name: str, members: list[dict]) -> None:
+def write_audience(conn, name: str, members: list[dict]) -> None:
     conn.execute("create schema if not exists audiences")
+    conn.execute(f"drop table if exists audiences.{name}")
     conn.execute(
-        f"create or replace table audiences.{name} (profile_id varchar, email varchar, phone varchar, "
+        f"create table audiences.{name} (profile_id varchar, email varchar, phone varchar, "
         "user_id varchar, country varchar)"
     )
     conn.executemany(
@@ -91,7 +92,7 @@ def held(url: str, destination: str, remote_id: str | None, audience: str = "tes
     return {sha(f"person.{m.removeprefix('u')}@example.com") for m in members}
 
 
-def remote_id(conn: duckdb.DuckDBPyConnection, destination: str) -> str | None:
+def remote_id(conn: Connection, destination: str) -> str | None:
     """The id of the list the product created at ``destination`` (at whichever account it synced to)."""
     rows = conn.execute(
         "select remote_id from pipeline.audience_remote_lists where split_part(destination, '@', 1) = ?",

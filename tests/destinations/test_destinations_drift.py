@@ -72,7 +72,7 @@ def test_the_check_runs_at_most_hourly_without_being_asked(warehouse):
         reset(sandbox.url, "webhook")
         assert sync_target(warehouse, target, fresh(sandbox.url, "webhook")).requests == 0
         warehouse.execute(
-            "update pipeline.audience_targets set verified_at = verified_at - interval 61 minutes"
+            "update pipeline.audience_targets set verified_at = verified_at - interval '61 minutes'"
         )
         outcome = sync_target(warehouse, target, fresh(sandbox.url, "webhook"))
         assert outcome.drift == "the webhook receiver holds 0 members of test, 150 are confirmed"

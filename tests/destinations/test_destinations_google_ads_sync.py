@@ -129,7 +129,7 @@ def test_memberships_are_uploaded_again_before_their_540_day_lifespan_ends(wareh
         # 520 days later, for the sandbox and for the warehouse
         sandbox.control("POST", "/clock", {"advance_seconds": 520 * day})
         warehouse.execute(
-            "update pipeline.audience_membership set confirmed_at = confirmed_at - interval 520 day"
+            "update pipeline.audience_membership set confirmed_at = confirmed_at - interval '520 days'"
         )
         outcome = sync_target(warehouse, renewed, google(sandbox.url))
         assert (outcome.renewed, outcome.added, outcome.failed, outcome.counts["jobs_run"]) == (150, 0, 0, 1)

@@ -143,7 +143,7 @@ def test_dry_run_shows_adds_removes_and_hashed_samples_and_writes_nothing(pipeli
     assert (outcome.to_add, outcome.to_remove, outcome.added, outcome.requests) == (150, 0, 0, 0)
     assert outcome.sample_adds[0]["member_key"] == "p00000"
     assert len(outcome.sample_adds[0]["payload"][0]) == 64
-    pipeline_tables = "select count(*) from duckdb_tables() where schema_name = 'pipeline' and not temporary"
+    pipeline_tables = "select count(*) from information_schema.tables where table_schema = 'pipeline'"
     assert warehouse.execute(pipeline_tables).fetchall()[0][0] == 0
 
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import dagster as dg
-import duckdb
 
 from interaction_pipeline import settings
 from interaction_pipeline.warehouse import event_health
+from interaction_pipeline.warehouse.engine import Connection
 
 MESSAGES_KEY = dg.AssetKey(["raw_events", "messages"])
 REJECTS_WINDOW = timedelta(hours=24)
@@ -53,7 +53,7 @@ def _markdown_table(header: list[str], rows: list[list]) -> dg.MetadataValue:
     return dg.MetadataValue.md("\n".join(lines) if rows else "_none_")
 
 
-def rejects_ratio_check(conn: duckdb.DuckDBPyConnection, now: datetime) -> dg.AssetCheckResult:
+def rejects_ratio_check(conn: Connection, now: datetime) -> dg.AssetCheckResult:
     threshold = rejects_warn_ratio()
     by_source = event_health.rejects_by_source(conn, now - REJECTS_WINDOW)
     noisy = [source for source in by_source if source.ratio > threshold]
@@ -71,7 +71,7 @@ def rejects_ratio_check(conn: duckdb.DuckDBPyConnection, now: datetime) -> dg.As
     )
 
 
-def freshness_check(conn: duckdb.DuckDBPyConnection, now: datetime) -> dg.AssetCheckResult:
+def freshness_check(conn: Connection, now: datetime) -> dg.AssetCheckResult:
     hours = quiet_hours()
     activity = event_health.active_sources(conn, now)
     silent = event_health.silent_sources(activity, now, timedelta(hours=hours))
@@ -95,7 +95,7 @@ def freshness_check(conn: duckdb.DuckDBPyConnection, now: datetime) -> dg.AssetC
     )
 
 
-def unique_ids_check(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
+def unique_ids_check(conn: Connection) -> dg.AssetCheckResult:
     duplicates = event_health.duplicate_message_ids(conn)
     return dg.AssetCheckResult(
         check_name="unique_message_ids",
@@ -105,8 +105,6 @@ def unique_ids_check(conn: duckdb.DuckDBPyConnection) -> dg.AssetCheckResult:
     )
 
 
-def evaluate_checks(
-    conn: duckdb.DuckDBPyConnection, now: datetime | None = None
-) -> list[dg.AssetCheckResult]:
+def evaluate_checks(conn: Connection, now: datetime | None = None) -> list[dg.AssetCheckResult]:
     now = now or datetime.now(UTC).replace(tzinfo=None)
     return [rejects_ratio_check(conn, now), freshness_check(conn, now), unique_ids_check(conn)]

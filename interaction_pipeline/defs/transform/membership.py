@@ -5,7 +5,8 @@ materialization carries as data version a digest of exactly what a sync compares
 `profile_id` with its identifier columns, so an audience rebuilt with the same members keeps its version and
 its syncs (`data_version_changed`) are not requested. The digest is independent of row order.
 
-The versions are read once dbt has finished: dbt holds the warehouse file while it runs.
+The versions are read once dbt has finished: dbt holds the warehouse file while it runs. The digest is
+DuckDB's or Postgres's own; a version is only ever compared with one from the same warehouse.
 """
 
 from __future__ import annotations
@@ -13,25 +14,34 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 import dagster as dg
-import duckdb
 from dagster_dbt import DbtCliInvocation, get_asset_key_for_model
 from dagster_duckdb import DuckDBResource
 
 from interaction_pipeline.destinations.payloads import IDENTIFIER_COLUMNS
 from interaction_pipeline.destinations.spec import AudienceSpec
+from interaction_pipeline.warehouse.engine import Connection, engine_of, relation_columns
 
 
-def membership_version(conn: duckdb.DuckDBPyConnection, relation: str) -> str:
+def membership_version(conn: Connection, relation: str) -> str:
     """``<members>-<digest>`` over profile_id and the identifier columns the relation has."""
-    present = {row[0] for row in conn.execute(f"describe {relation}").fetchall()}
+    present = set(relation_columns(conn, relation))
     columns = ["profile_id", *(name for name in IDENTIFIER_COLUMNS if name in present)]
     member = "concat_ws(chr(31), {})".format(
         ", ".join(f"coalesce(cast({name} as varchar), '')" for name in columns)
     )
-    members, digest = conn.execute(
-        f"select count(*), bit_xor(md5_number({member})) from {relation} where profile_id is not null"
-    ).fetchone()
-    return f"{members}-{digest or 0:032x}"
+    if engine_of(conn) == "duckdb":
+        members, digest = conn.execute(
+            f"select count(*), bit_xor(md5_number({member})) from {relation} where profile_id is not null"
+        ).fetchone()
+        return f"{members}-{digest or 0:032x}"
+    # Postgres has no 128-bit xor aggregate: the members' md5 digests are folded here, a page at a time.
+    cursor = conn.execute(f"select md5({member}) from {relation} where profile_id is not null")
+    members, digest = 0, 0
+    while rows := cursor.fetchmany(10_000):
+        members += len(rows)
+        for (hexdigest,) in rows:
+            digest ^= int.from_bytes(bytes.fromhex(hexdigest), "little")
+    return f"{members}-{digest:032x}"
 
 
 def downstream_of(keys: set[dg.AssetKey], deps: dict[dg.AssetKey, set[dg.AssetKey]]) -> set[dg.AssetKey]:

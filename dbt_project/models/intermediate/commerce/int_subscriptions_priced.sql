@@ -1,5 +1,6 @@
 {{
     config(
+        materialized=recomputed_materialization(),
         incremental_strategy='changed_rows',
         unique_key='subscription_id',
     )
@@ -44,11 +45,13 @@ final as (
             when subscriptions.subscription_status in ('active', 'past_due')
                 then
                     {{ cents_to_amount('prices.unit_amount_cents') }} * coalesce(subscriptions.quantity, 1)
+                    -- Months per interval as a double: Spark divides decimals to six places (1.0 / 12 would
+                    -- be 0.083333, and a yearly 240.00 a monthly 19.99992).
                     * case prices.recurring_interval
-                        when 'month' then 1.0
-                        when 'year' then 1.0 / 12
-                        when 'week' then 52.0 / 12
-                        when 'day' then 365.0 / 12
+                        when 'month' then 1
+                        when 'year' then cast(1 as {{ type_double() }}) / 12
+                        when 'week' then cast(52 as {{ type_double() }}) / 12
+                        when 'day' then cast(365 as {{ type_double() }}) / 12
                         else 0
                     end
             else 0

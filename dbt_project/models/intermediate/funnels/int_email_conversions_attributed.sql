@@ -1,5 +1,6 @@
 {{
     config(
+        materialized=recomputed_materialization(),
         incremental_strategy='changed_rows',
         unique_key=['source_name', 'campaign_id', 'profile_id'],
     )

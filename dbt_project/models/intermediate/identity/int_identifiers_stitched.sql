@@ -2,7 +2,10 @@
 {{
     config(
         unique_key=['identifier_type', 'identifier_value'],
-        post_hook="{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
+        post_hook=[
+            "{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
+            "{{ drop_label_passes(var('identity_passes')) }}",
+        ],
     )
 }}
 
@@ -23,7 +26,10 @@
     them, while the rest of the graph is not touched. Identifiers no longer observed anywhere are found in
     the same comparison and deleted (post-hook). -#}
 
-with observations as (
+{#- The CTEs up to the graph's nodes, their starting labels and edges: label_propagation materializes them,
+    then runs its passes. -#}
+{% set graph_ctes %}
+observations as (
 
     select * from {{ ref('int_identifiers_observed') }}
 
@@ -115,12 +121,12 @@ region_nodes as (
 
     select node_states.*
     from node_states
-    {% if is_incremental() -%}
+    {% if is_incremental() %}
         inner join within_{{ 2 * passes }}_hops as region
             on
                 node_states.identifier_type = region.identifier_type
                 and node_states.identifier_value = region.identifier_value
-    {%- endif %}
+    {% endif %}
 
 ),
 
@@ -218,9 +224,12 @@ node_labels as (
     left join identified_users
         on nodes.node_key = identified_users.node_key
 
-),
+)
+{% endset %}
 
-{{ label_propagation_ctes('node_labels', 'edges', passes, result='propagated_labels') }},
+with {{ graph_ctes }},
+
+{{ label_propagation('node_labels', 'edges', passes, result='propagated_labels', graph_ctes=graph_ctes) }},
 
 labelled as (
 

@@ -1,5 +1,6 @@
 {{
     config(
+        materialized=recomputed_materialization(),
         incremental_strategy='changed_rows',
         unique_key='recipient_id',
     )

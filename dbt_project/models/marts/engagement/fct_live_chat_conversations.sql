@@ -1,7 +1,8 @@
 {{
     config(
         unique_key='conversation_key',
-        incremental_strategy='delete+insert',
+        materialized=keyed_materialization(),
+        incremental_strategy=keyed_incremental_strategy(),
     )
 }}
 

@@ -47,6 +47,13 @@ def _removals_table(removals: list[Removal]) -> Table:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
 def forget(identifier: str, yes: bool) -> None:
     """Forget a person (an email or a user id) everywhere: destinations, warehouse, spool, exports."""
+    if settings.warehouse_url():
+        # Erasing reads and deletes with DuckDB's catalog; on Postgres it would erase an unused file instead.
+        raise click.ClickException(
+            "people forget works on the embedded DuckDB warehouse only; with "
+            f"{settings.WAREHOUSE_URL_VARIABLE} set, delete the person's rows in Postgres "
+            "and re-run the audience syncs"
+        )
     paths = settings.paths()
     if not paths.warehouse.exists():
         raise click.ClickException(f"no warehouse at {paths.warehouse}: there is nobody to forget")

@@ -211,3 +211,16 @@ def test_nothing_is_erased_while_a_destination_refuses_the_removal(synced, pipel
     again = CliRunner().invoke(main, ["people", "forget", ANN["user"], "--yes"])
     assert again.exit_code == 0, again.output
     assert held(synced)["braze"] == {BOB["email"]}
+
+
+def test_forgetting_on_a_postgres_warehouse_is_refused_in_one_line_before_anything_is_touched(
+    pipeline_home, monkeypatch
+):
+    monkeypatch.setenv("INTERACTION_PIPELINE_WAREHOUSE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    result = CliRunner().invoke(main, ["people", "forget", "mary@example.com", "--yes"])
+    assert result.exit_code == 1
+    assert result.output.strip().splitlines() == [
+        "Error: people forget works on the embedded DuckDB warehouse only; with "
+        "INTERACTION_PIPELINE_WAREHOUSE_URL set, delete the person's rows in Postgres "
+        "and re-run the audience syncs"
+    ]

@@ -141,10 +141,29 @@
     {{ return('create table ' ~ relation ~ ' using parquet as ' ~ sql) }}
 {%- endmacro %}
 
-{#- Post-hook of the model that propagates: its pass relations are dropped once it is written. -#}
-{% macro drop_label_passes(passes) -%}
+{#- `ctes` (CTE definitions that end with the CTE `result`) computed once into a pass relation, for a query
+    that reads `result` in several statements: the propagation's nodes, its edges and the model's own query
+    would otherwise each compute it again. Emits the CTE `result` reading that relation; `context` holds
+    the CTEs `ctes` reads that the model defines before it. Where statements cannot run (parsing, `dbt
+    compile`, docs, unit tests) it emits `ctes` as they are. -#}
+{% macro materialized_cte(result, ctes, context) -%}
+    {%- if not (execute and flags.WHICH in ('run', 'build') and model.resource_type == 'model') -%}
+        {{ return(ctes) }}
+    {%- endif -%}
+    {%- set relation = label_pass_relation(result) -%}
+    {%- do run_query(label_pass_table(relation, 'with ' ~ context ~ ', ' ~ ctes ~ ' select * from ' ~ result)) -%}
+{{ result }} as (
+
+    select * from {{ relation }}
+
+)
+{%- endmacro %}
+
+{#- Post-hook of the model that propagates: its pass relations, and those of `materialized` CTEs, are dropped
+    once it is written. -#}
+{% macro drop_label_passes(passes, materialized=[]) -%}
     {%- if execute and flags.WHICH in ('run', 'build') -%}
-        {%- for step in ['nodes', 'edges'] + range(passes + 1) | list -%}
+        {%- for step in materialized + ['nodes', 'edges'] + range(passes + 1) | list -%}
             {%- do drop_label_pass(label_pass_relation(step)) -%}
         {%- endfor -%}
     {%- endif -%}

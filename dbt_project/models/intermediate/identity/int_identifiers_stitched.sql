@@ -4,7 +4,7 @@
         unique_key=['identifier_type', 'identifier_value'],
         post_hook=[
             "{% if is_incremental() %}{{ delete_unobserved_identifiers(this) }}{% endif %}",
-            "{{ drop_label_passes(var('identity_passes')) }}",
+            "{{ drop_label_passes(var('identity_passes'), materialized=['graph_nodes']) }}",
         ],
     )
 }}
@@ -27,14 +27,17 @@
     the same comparison and deleted (post-hook). -#}
 
 {#- The CTEs up to the graph's nodes, their starting labels and edges: label_propagation materializes them,
-    then runs its passes. -#}
-{% set graph_ctes %}
+    then runs its passes. The nodes (who is in the region, and their order) take a pass over every identifier,
+    so they are computed once (materialized_cte) for the propagation and the model's query alike. -#}
+{% set observations_cte %}
 observations as (
 
     select * from {{ ref('int_identifiers_observed') }}
 
-),
+)
+{% endset %}
 
+{% set node_ctes %}
 record_members as (
 
     select
@@ -115,6 +118,45 @@ node_states as (
 
         ),
     {% endfor %}
+
+    -- Only these have their whole neighbourhood of `passes` hops inside the region.
+    rewritten_nodes as (
+
+        select
+            identifier_type,
+            identifier_value
+        from within_{{ passes }}_hops
+
+    ),
+
+    unobserved_nodes as (
+
+        select
+            identifier_type,
+            identifier_value
+        from compared_nodes
+        where is_unobserved
+
+    ),
+{%- else %}
+    rewritten_nodes as (
+
+        select
+            identifier_type,
+            identifier_value
+        from node_states
+
+    ),
+
+    unobserved_nodes as (
+
+        select
+            identifier_type,
+            identifier_value
+        from node_states
+        where 1 = 0
+
+    ),
 {%- endif %}
 
 region_nodes as (
@@ -150,23 +192,76 @@ candidate_labels as (
 
 ),
 
-nodes as (
+keyed_nodes as (
 
     -- Propagation compares and joins integers: a node's key is its place in label order, so the smallest key
-    -- in a component is its label.
+    -- in a component is its label. Rewritten: the nodes whose whole neighbourhood of `passes` hops is in the
+    -- region, which get exactly the label a full rebuild gives them.
     select
         row_number() over (
-            order by label_priority, first_seen_at nulls last, identifier_type, identifier_value
+            order by
+                candidate_labels.label_priority,
+                candidate_labels.first_seen_at nulls last,
+                candidate_labels.identifier_type,
+                candidate_labels.identifier_value
         ) as node_key,
+        candidate_labels.identifier_type,
+        candidate_labels.identifier_value,
+        candidate_labels.first_seen_at,
+        candidate_labels.records_fingerprint,
+        candidate_labels.is_anchor,
+        rewritten_nodes.identifier_value is not null as is_rewritten
+    from candidate_labels
+    left join rewritten_nodes
+        on
+            candidate_labels.identifier_type = rewritten_nodes.identifier_type
+            and candidate_labels.identifier_value = rewritten_nodes.identifier_value
+
+),
+
+graph_nodes as (
+
+    -- The region's nodes, then the identifiers no longer observed anywhere, without a key.
+    select
+        *,
+        false as is_unobserved
+    from keyed_nodes
+
+    union all
+
+    select
+        cast(null as {{ dbt.type_bigint() }}) as node_key,
+        identifier_type,
+        identifier_value,
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_string() }}) as records_fingerprint,
+        false as is_anchor,
+        false as is_rewritten,
+        true as is_unobserved
+    from unobserved_nodes
+
+)
+{% endset %}
+
+{% set graph_ctes %}
+{{ observations_cte }},
+
+{{ materialized_cte('graph_nodes', node_ctes, context=observations_cte) }},
+
+nodes as (
+
+    select
+        node_key,
         identifier_type,
         identifier_value,
         first_seen_at,
         records_fingerprint,
-        is_anchor
-    from candidate_labels
+        is_anchor,
+        is_rewritten
+    from graph_nodes
+    where not is_unobserved
 
 ),
-
 
 record_nodes as (
 
@@ -248,13 +343,7 @@ labelled as (
         on final_label.label = profile_node.node_key
     left join identified_users
         on nodes.node_key = identified_users.node_key
-    {% if is_incremental() -%}
-        -- Only these have their whole neighbourhood of `passes` hops inside the region.
-        inner join within_{{ passes }}_hops as rewritten
-            on
-                nodes.identifier_type = rewritten.identifier_type
-                and nodes.identifier_value = rewritten.identifier_value
-    {%- endif %}
+    where nodes.is_rewritten
 
 ),
 
@@ -270,23 +359,21 @@ final as (
         identified_user_ids
     from labelled
 
-    {% if is_incremental() -%}
-        union all
+    union all
 
-        -- Identifiers no longer observed anywhere (a Stripe customer or a Zendesk user deleted, an email
-        -- changed): written without a profile so that their stored rows are replaced, then removed by the
-        -- post-hook. Their former neighbours changed records, so they were re-stitched above.
-        select
-            cast(null as {{ dbt.type_string() }}) as profile_id,
-            identifier_type,
-            identifier_value,
-            cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
-            cast(null as {{ dbt.type_string() }}) as profile_anchor,
-            cast(null as {{ dbt.type_string() }}) as records_fingerprint,
-            cast(null as {{ dbt.type_bigint() }}) as identified_user_ids
-        from compared_nodes
-        where is_unobserved
-    {%- endif %}
+    -- Identifiers no longer observed anywhere, found by incremental runs (a Stripe customer or a Zendesk user
+    -- deleted, an email changed): written without a profile so that their stored rows are replaced, then
+    -- removed by the post-hook. Their former neighbours changed records, so they were re-stitched above.
+    select
+        cast(null as {{ dbt.type_string() }}) as profile_id,
+        identifier_type,
+        identifier_value,
+        cast(null as {{ dbt.type_timestamp() }}) as first_seen_at,
+        cast(null as {{ dbt.type_string() }}) as profile_anchor,
+        cast(null as {{ dbt.type_string() }}) as records_fingerprint,
+        cast(null as {{ dbt.type_bigint() }}) as identified_user_ids
+    from graph_nodes
+    where is_unobserved
 
 )
 

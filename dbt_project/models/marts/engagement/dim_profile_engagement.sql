@@ -78,8 +78,11 @@ revenue as (
         profile_id,
         max(purchased_at) as last_purchase_at,
         count(*) as purchases,
-        sum(case when purchase_source <> 'order_completed' then amount else 0 end) as lifetime_revenue,
-        sum(case when purchase_source = 'order_completed' then amount else 0 end) as order_revenue
+        -- Money in cents: a sum of doubles differs in its last digits with the order it is added in.
+        {{ round_to("sum(case when purchase_source <> 'order_completed' then amount else 0 end)", 2) }}
+            as lifetime_revenue,
+        {{ round_to("sum(case when purchase_source = 'order_completed' then amount else 0 end)", 2) }}
+            as order_revenue
     from purchases
     group by profile_id
 
@@ -115,7 +118,7 @@ subscription_summary as (
     select
         profile_id,
         max(case when status_rank = 1 then subscription_status end) as subscription_status,
-        sum(mrr) as mrr
+        {{ round_to('sum(mrr)', 2) }} as mrr
     from ranked_subscriptions
     group by profile_id
 

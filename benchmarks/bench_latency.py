@@ -47,6 +47,7 @@ from benchmarks.latency_stages import Change, stage_medians  # noqa: E402
 
 SEED = 42
 TIMEOUT_SECONDS = 900
+Stages = dict[str, dict[str, float]]  # audience -> stage -> median seconds
 
 
 def arrival(sandbox: str, change: Change) -> None:
@@ -92,18 +93,19 @@ def settle(product) -> None:
             time.sleep(2)
 
 
-def measure(size: int, pairs: int, home: Path | None = None) -> tuple[list[Change], dict[str, dict[str, float]]]:
+def measure(size: int, pairs: int, home: Path | None = None) -> tuple[list[Change], Stages]:
     """Changes with their latencies, and the median seconds of each stage by audience.
 
     The demo is built in a temporary folder, or in `home` when given, where it is kept: a demo that already
-    ran there is reused, since one of 10,000,000 events takes the better part of an hour to build."""
+    ran there is reused, since one of 10,000,000 events takes about 17 minutes to build on 2 cores."""
     if home is not None:
         return measure_in(Path(home), size, pairs)
     with tempfile.TemporaryDirectory(prefix="bench_latency_") as folder:
         return measure_in(Path(folder), size, pairs)
 
 
-def measure_in(home: Path, size: int, pairs: int) -> tuple[list[Change], dict[str, dict[str, float]]]:
+def measure_in(home: Path, size: int, pairs: int) -> tuple[list[Change], Stages]:
+    """`measure` in `home`, building the demo there unless one is."""
     if not (home / "warehouse.duckdb").exists():
         build_demo(home, size, SEED, environment(home))
     product = start_product(home, environment(home))
